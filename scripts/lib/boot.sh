@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel in QEMU with the host's root filesystem read-only over 9p
+# (the virtme approach), run OUT/job.sh in the guest and return its status.
+# shellcheck shell=bash
+
+# KVM when /dev/kvm can be opened, TCG otherwise (or when WB_ACCEL=tcg).
+qemu_accel() {
+	if [ "${WB_ACCEL:-}" = tcg ]; then
+		echo tcg
+	elif [ -c /dev/kvm ] && { exec 9<>/dev/kvm; } 2>/dev/null; then
+		exec 9>&-
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
+# boot_guest KERNEL OUT: OUT holds job.sh; the console goes to OUT/console.log.
+# Knobs (environment): WB_MEM (1G), WB_CPUS (2), WB_CGROUPS (v2|v1),
+# WB_DISKS ("name:size ..." raw virtio disks, /dev/vda on in that order),
+# WB_TIMEOUT (seconds of wall clock), WB_APPEND (extra kernel arguments),
+# WB_VERBOSE=1 (console on stdout too).
+boot_guest() {
+	local kernel=$1 out=$2 accel rc d name size status
+	local -a qemu disks=()
+	need qemu-system-x86_64 qemu-system-x86
+	need busybox busybox-static
+	[ -r "$kernel" ] || die "no kernel image $kernel: run 'scripts/harness build' first"
+	[ -r "$out/job.sh" ] || die "internal: $out/job.sh missing"
+	rm -f "$out/exit-status" "$out/console.log"
+	for d in ${WB_DISKS:-}; do
+		name=${d%%:*}
+		size=${d#*:}
+		rm -f "$out/disk-$name.img"
+		truncate -s "$size" "$out/disk-$name.img"
+		disks+=(-drive "file=$out/disk-$name.img,if=virtio,format=raw,cache=unsafe")
+	done
+	accel=$(qemu_accel)
+	qemu=(qemu-system-x86_64 -nodefaults -nographic -no-reboot
+		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
+		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"
+		-kernel "$kernel"
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} ${WB_APPEND:-}"
+		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
+		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
+		-fsdev "local,id=results,path=$out,security_model=none"
+		-device virtio-9p-pci,fsdev=results,mount_tag=results
+		"${disks[@]}")
+	if [ "${WB_VERBOSE:-0}" = 1 ]; then
+		qemu+=(-chardev "stdio,id=con,signal=off,logfile=$out/console.log" -serial chardev:con)
+	else
+		qemu+=(-serial "file:$out/console.log")
+	fi
+	printf '%q ' "${qemu[@]}" >"$out/qemu.cmdline"
+	info "booting $(basename "$kernel") ($accel, ${WB_MEM:-1G}, cgroup ${WB_CGROUPS:-v2}), console: $out/console.log"
+	rc=0
+	timeout --kill-after=10 "${WB_TIMEOUT:-1800}" "${qemu[@]}" </dev/null || rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		printf 'error: guest timed out after %ss; console log kept: %s\n' \
+			"${WB_TIMEOUT:-1800}" "$out/console.log" >&2
+		tail -n 20 "$out/console.log" >&2 || true
+		return 124
+	fi
+	[ "$rc" = 0 ] || { printf 'error: qemu exited with %s; see %s\n' "$rc" "$out/console.log" >&2; return "$rc"; }
+	if [ ! -s "$out/exit-status" ]; then
+		printf 'error: guest crashed before finishing its job; console log kept: %s\n' \
+			"$out/console.log" >&2
+		grep -m1 -A25 -E 'Kernel panic|BUG:|Oops|general protection' "$out/console.log" >&2 ||
+			tail -n 25 "$out/console.log" >&2
+		return 125
+	fi
+	status=$(cat "$out/exit-status")
+	return "$status"
+}

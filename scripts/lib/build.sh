@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# Kernel build: tinyconfig + kvm_guest.config + our fragments, out of tree,
+# through ccache.
+# shellcheck shell=bash
+
+# Fragments per config flavour; "debug" adds the lockdep/KASAN set.
+config_fragments() {
+	local flavour=$1
+	printf '%s\n' "$WB_REPO/scripts/kconfig/qemu.config"
+	if [ "$flavour" = debug ]; then
+		printf '%s\n' "$WB_REPO/scripts/kconfig/debug.config"
+	fi
+}
+
+# Every CONFIG_X=value and "# CONFIG_X is not set" line of the fragments
+# must be in the final .config; print the ones that are not.
+missing_symbols() {
+	local config=$1
+	shift
+	grep -hE '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$@" |
+		sort -u | while IFS= read -r line; do
+			case $line in
+			"# "*) sym=${line#"# "}; sym=${sym%% *}
+			       grep -q "^$sym=" "$config" && printf '%s\n' "$line" ;;
+			*=n) grep -q "^${line%=n}=" "$config" && printf '%s\n' "$line" ;;
+			*) grep -qxF "$line" "$config" || printf '%s\n' "$line" ;;
+			esac
+		done
+	return 0
+}
+
+# build_kernel SRC OUT FLAVOUR
+build_kernel() {
+	local src=$1 out=$2 flavour=$3 frags missing ccache_dir jobs
+	need make make
+	need gcc gcc
+	need flex flex
+	need bison bison
+	need bc bc
+	need ccache ccache
+	need perl perl
+	[ -e /usr/include/libelf.h ] || die "libelf.h missing: install it with 'apt-get install libelf-dev'"
+	[ -e /usr/include/openssl/ssl.h ] || die "openssl headers missing: install them with 'apt-get install libssl-dev'"
+	mkdir -p "$out"
+	mapfile -t frags < <(config_fragments "$flavour")
+	ccache_dir=$WB_CACHE/ccache/$flavour
+	jobs=${JOBS:-$(nproc)}
+	local -a mk=(make -C "$src" O="$out" ARCH=x86_64 "CC=ccache gcc" -j"$jobs" -s)
+	export CCACHE_DIR=$ccache_dir CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+	info "configuring $out ($flavour)"
+	"${mk[@]}" tinyconfig >/dev/null
+	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" .config \
+		"$src/kernel/configs/kvm_guest.config" "${frags[@]}") >"$out/merge_config.log" 2>&1 ||
+		die "merge_config.sh failed: see $out/merge_config.log"
+	"${mk[@]}" olddefconfig >/dev/null
+	missing=$(missing_symbols "$out/.config" "${frags[@]}")
+	[ -z "$missing" ] ||
+		die "config symbols lost by olddefconfig (unmet dependencies?):"$'\n'"$missing"
+	info "building bzImage in $out (ccache $ccache_dir, -j$jobs)"
+	"${mk[@]}" bzImage >"$out/build.log" 2>&1 || {
+		grep -E 'error|Error' "$out/build.log" | head -20 >&2
+		die "kernel build failed: see $out/build.log"
+	}
+	git -C "$src" rev-parse HEAD >"$out/source-commit"
+}

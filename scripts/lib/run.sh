@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: GPL-2.0
+# Harness commands: checks, builds, boots and suite runs.
+# shellcheck shell=bash
+
+# The kernel of $VARIANT/$FLAVOUR, built; prints its build directory.
+variant_build() {
+	local src out name=$VARIANT
+	[ "$FLAVOUR" = debug ] && name=$VARIANT-debug
+	if [ "$VARIANT" = baseline ]; then
+		src=$(baseline_tree)
+	else
+		src=$(apply_series) || exit 1
+	fi
+	out=$(build_dir "$name")
+	build_kernel "$src" "$out" "$FLAVOUR"
+	printf '%s\n' "$out"
+}
+
+# suite_var SUITE VAR: a variable a suite file declares.
+suite_var() {
+	local file=$WB_REPO/scripts/suites/$1.suite
+	[ -r "$file" ] || die "no suite '$1' (scripts/suites/$1.suite)"
+	# shellcheck source=/dev/null
+	(. "$file" && eval "printf '%s\n' \"\${$2:-}\"")
+}
+
+all_suites() {
+	local f
+	for f in "$WB_REPO"/scripts/suites/*.suite; do
+		basename "$f" .suite
+	done
+}
+
+# Build the selftest programs the suites name (dir/prog), from the patched
+# tree against its UAPI headers, into $WB_CACHE/kselftest.
+build_selftests() {
+	local ptree=$1 hdr=$WB_CACHE/build/headers out=$WB_CACHE/kselftest t dir
+	shift
+	make -C "$ptree" O="$hdr" ARCH=x86_64 -s headers_install INSTALL_HDR_PATH="$hdr/usr" >/dev/null
+	for t in "$@"; do
+		dir=${t%/*}
+		mkdir -p "$out/$dir"
+		make -C "$ptree/tools/testing/selftests/$dir" -s OUTPUT="$out/$dir" \
+			KHDR_INCLUDES="-isystem $hdr/usr/include" "$out/$t" >"$out/build-${t//\//_}.log" 2>&1 || {
+			cat "$out/build-${t//\//_}.log" >&2
+			die "selftest $t failed to build (missing a -dev package? see above)"
+		}
+	done
+}
+
+new_rundir() {
+	local d
+	d=$WB_CACHE/results/$1-$(date +%Y%m%d-%H%M%S)
+	mkdir -p "$d"
+	ln -sfn "$d" "$WB_CACHE/results/latest"
+	printf '%s\n' "$d"
+}
+
+# run_suites RUNDIR KERNEL SUITE...: one boot per (cgroup mode, memory size).
+run_suites() {
+	local rundir=$1 kernel=$2 s key n=0 bdir timeout rc
+	shift 2
+	local -A groups=() secs=()
+	for s in "$@"; do
+		key="$(suite_var "$s" cgroups) $(suite_var "$s" mem)"
+		groups[$key]="${groups[$key]:-} $s"
+		timeout=$(suite_var "$s" timeout)
+		secs[$key]=$(( ${secs[$key]:-120} + ${timeout:-900} ))
+	done
+	for key in $(printf '%s\n' "${!groups[@]}" | sort | tr ' ' '@'); do
+		key=${key//@/ }
+		n=$((n + 1))
+		bdir=$rundir/boot-$n
+		mkdir -p "$bdir"
+		# shellcheck disable=SC2086
+		printf '%s\n' ${groups[$key]} >"$bdir/plan"
+		cat >"$bdir/job.sh" <<JOB
+export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest'
+exec bash '$WB_REPO/scripts/guest/run-suites' ${groups[$key]}
+JOB
+		rc=0
+		WB_CGROUPS=${key% *} WB_MEM=${key#* } WB_DISKS="a:4G b:4G" \
+			WB_TIMEOUT=${secs[$key]} boot_guest "$kernel" "$bdir" || rc=$?
+		echo "$rc" >"$bdir/boot.rc"
+		rm -f "$bdir"/disk-*.img
+	done
+}
+
+summarize() {
+	python3 "$WB_REPO/scripts/lib/results.py" "$1" "$WB_REPO/scripts/known-failures" "$VARIANT"
+}
+
+# host_case DIR NAME RC: record a host-side check as one test case.
+host_case() {
+	mkdir -p "$1"
+	echo "$3" >"$1/$2.rc"
+}
+
+# The series checks, as test cases in RUNDIR/host/series.
+run_checks() {
+	local rundir=$1 dir=$1/host/series ptree tmp p rc total n=0
+	mkdir -p "$dir"
+	resolve_base
+	if ! ptree=$(apply_series); then
+		host_case "$dir" apply 1
+		return
+	fi
+	host_case "$dir" apply 0
+	# checkpatch --strict: no ERROR; warnings and checks are listed.
+	: >"$dir/checkpatch.tap"
+	while IFS= read -r p; do
+		rc=0
+		total=$(cd "$ptree" && ./scripts/checkpatch.pl --strict --no-color "$WB_REPO/patches/$p" 2>&1 |
+			tee "$dir/checkpatch-$p.log" | grep -E '^total:') || true
+		case $total in
+		"total: 0 errors"*) ;;
+		*) rc=1 ;;
+		esac
+		printf '%s %s %s # %s\n' "$([ $rc = 0 ] && echo ok || echo not ok)" "$((++n))" "$p" "$total" >>"$dir/checkpatch.tap"
+		grep -E '^(WARNING|CHECK|ERROR):' "$dir/checkpatch-$p.log" | sed "s|^|  $p: |" >&2 || true
+	done < <(series_patches)
+	echo 0 >"$dir/checkpatch.rc"
+	# patches/ is exactly what export produces from the branch.
+	tmp=$(mktemp -d)
+	export_series "$ptree" "$tmp"
+	rc=0
+	diff -ru --exclude=.gitignore "$WB_REPO/patches" "$tmp" >"$dir/fresh.log" 2>&1 || rc=1
+	[ $rc = 0 ] || { echo "patches/ is stale: run 'scripts/harness export'" >&2; head -40 "$dir/fresh.log" >&2; }
+	host_case "$dir" patches-fresh "$rc"
+	rm -rf "$tmp"
+	rc=0
+	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
+	[ $rc = 0 ] || cat "$dir/shellcheck.log" >&2
+	host_case "$dir" shellcheck "$rc"
+}
+
+cmd_export() {
+	local ptree
+	resolve_base
+	ptree=$(apply_series_from_branch)
+	export_series "$ptree" "$WB_REPO/patches"
+	info "patches/ regenerated from $WB_BRANCH ($(series_patches | wc -l) patches)"
+}
+
+# export takes the branch as the developer left it (commits made on top
+# of the applied series are kept), so it must not re-apply.
+apply_series_from_branch() {
+	local dir
+	dir=$(tree_dir patched)
+	[ -e "$dir/.git" ] || die "no patched tree: run 'scripts/harness apply' and commit your changes on $WB_BRANCH in $dir"
+	git -C "$dir" merge-base --is-ancestor "$BASE_REV" "$WB_BRANCH" ||
+		die "$WB_BRANCH in $dir is not based on $BASE_REV"
+	printf '%s\n' "$dir"
+}
+
+cmd_check() {
+	local rundir
+	need shellcheck shellcheck
+	rundir=$(new_rundir check)
+	run_checks "$rundir"
+	summarize "$rundir"
+}
+
+cmd_test() {
+	local rundir kernel ptree s
+	local -a suites ksft=()
+	resolve_base
+	# shellcheck disable=SC2206
+	suites=(${SUITES:-$(all_suites)})
+	kernel=$(variant_build)/arch/x86/boot/bzImage
+	ptree=$(apply_series) || exit 1
+	for s in "${suites[@]}"; do
+		# shellcheck disable=SC2207
+		ksft+=($(suite_var "$s" ksft))
+	done
+	build_selftests "$ptree" "${ksft[@]}"
+	rundir=${WB_RUNDIR:-$(new_rundir "$VARIANT")}
+	run_suites "$rundir" "$kernel" "${suites[@]}"
+	info "results in $rundir"
+	summarize "$rundir"
+}
+
+cmd_boot() {
+	local rundir kernel rc=0
+	resolve_base
+	kernel=$(variant_build)/arch/x86/boot/bzImage
+	rundir=$(new_rundir "boot-$VARIANT")
+	mkdir -p "$rundir/boot-1"
+	if [ ${#CMD[@]} -gt 0 ]; then
+		printf '%s\n' "${CMD[*]}" >"$rundir/boot-1/job.sh"
+	else
+		printf 'uname -a\ncat /proc/cmdline\n' >"$rundir/boot-1/job.sh"
+	fi
+	WB_VERBOSE=1 boot_guest "$kernel" "$rundir/boot-1" || rc=$?
+	info "guest exit status $rc; console log $rundir/boot-1/console.log"
+	return "$rc"
+}
+
+cmd_ci() {
+	local rundir
+	need shellcheck shellcheck
+	rundir=$(new_rundir ci)
+	run_checks "$rundir"
+	WB_RUNDIR=$rundir cmd_test
+}
+
+cmd_all() {
+	local rc=0
+	cmd_ci || rc=$?
+	info "the same suites on the unpatched baseline kernel, for comparison"
+	VARIANT=baseline cmd_test || true
+	return "$rc"
+}
+
+# Build every prefix of the series: each patch must build on its own.
+cmd_bisect() {
+	local ptree out i=0 rev
+	resolve_base
+	ptree=$(apply_series) || exit 1
+	out=$(build_dir bisect)
+	for rev in $(git -C "$ptree" rev-list --reverse "$BASE_REV..$WB_BRANCH"); do
+		i=$((i + 1))
+		info "patch $i: $(git -C "$ptree" log -1 --format=%s "$rev")"
+		git -C "$ptree" checkout -q --detach "$rev"
+		build_kernel "$ptree" "$out" normal ||
+			{ git -C "$ptree" checkout -q "$WB_BRANCH"; die "patch $i does not build"; }
+	done
+	git -C "$ptree" checkout -q "$WB_BRANCH"
+	info "all $i patches build"
+}

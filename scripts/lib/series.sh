@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# The series: patches/series (quilt order) applied with git am onto the base,
+# on branch $WB_BRANCH of a worktree of ours; exported back with format-patch.
+# shellcheck shell=bash
+
+series_patches() {
+	grep -vE '^[[:space:]]*(#|$)' "$WB_REPO/patches/series" 2>/dev/null || true
+}
+
+# Hash of what the applied branch depends on: base commit + patch contents.
+series_stamp() {
+	{
+		printf '%s\n' "$BASE_REV"
+		series_patches | while IFS= read -r p; do
+			cat "$WB_REPO/patches/$p"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# apply_series: (re)creates $WB_BRANCH = base + series in the "patched"
+# worktree; prints that worktree. A patch that fails names itself and the
+# hunk git reports, and the worktree is left at the last good patch.
+apply_series() {
+	local dir stamp p log
+	dir=$(ensure_worktree patched)
+	stamp=$(series_stamp)
+	if [ "$(cat "$dir/.wb-stamp" 2>/dev/null)" = "$stamp" ] &&
+		[ "$(git -C "$dir" symbolic-ref -q --short HEAD)" = "$WB_BRANCH" ] &&
+		git -C "$dir" diff --quiet HEAD; then
+		printf '%s\n' "$dir"
+		return
+	fi
+	git -C "$dir" am --abort >/dev/null 2>&1 || true
+	git -C "$dir" checkout -q -f -B "$WB_BRANCH" "$BASE_REV"
+	rm -f "$dir/.wb-stamp"
+	log=$(mktemp)
+	while IFS= read -r p; do
+		[ -r "$WB_REPO/patches/$p" ] || die "patches/series names $p, which does not exist"
+		if ! GIT_COMMITTER_NAME=$WB_IDENT_NAME GIT_COMMITTER_EMAIL=$WB_IDENT_EMAIL \
+			git -C "$dir" -c commit.gpgsign=false am -q --committer-date-is-author-date \
+			"$WB_REPO/patches/$p" >"$log" 2>&1; then
+			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			printf 'error: patch %s does not apply to %s (Linux %s):\n' "$p" "$BASE_REV" "$BASE_VERSION" >&2
+			grep -E '^(error|Patch failed|Falling back|CONFLICT)' "$log" | sed 's/^/  /' >&2
+			rm -f "$log"
+			return 1
+		fi
+	done < <(series_patches)
+	rm -f "$log"
+	echo "$stamp" >"$dir/.wb-stamp"
+	printf '%s\n' "$dir"
+}
+
+# export_series DIR OUT: format-patch base..branch into OUT with the cover
+# letter filled from Documentation/cover-letter.txt (subject line, blank
+# line, body), and the quilt series file.
+export_series() {
+	local dir=$1 out=$2 cover=$WB_REPO/Documentation/cover-letter.txt
+	mkdir -p "$out"
+	rm -f "$out"/*.patch "$out/series"
+	git -C "$dir" format-patch -q --zero-commit --no-signature --cover-letter \
+		--base="$BASE_REV" -o "$out" "$BASE_REV..$WB_BRANCH"
+	if [ -r "$cover" ]; then
+		python3 - "$out/0000-cover-letter.patch" "$cover" <<'PY'
+import sys
+path, src = sys.argv[1:3]
+subject, _, body = open(src).read().partition('\n\n')
+text = open(path).read()
+text = text.replace('*** SUBJECT HERE ***', subject.strip())
+text = text.replace('*** BLURB HERE ***', body.rstrip('\n'))
+open(path, 'w').write(text)
+PY
+	fi
+	(cd "$out" && ls -- *.patch | grep -v '^0000-cover-letter.patch$' || true) >"$out/series"
+}
