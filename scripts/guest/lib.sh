@@ -12,7 +12,8 @@ ksft_prog() {
 	local name=$1 secs=$2 rc=0
 	shift 2
 	kmsg "test $name begin"
-	timeout -k 10 "$secs" "$@" >"$WB_OUT/$name.tap" 2>"$WB_OUT/$name.err" || rc=$?
+	# Line-buffered: tests that fork would otherwise print lines twice.
+	timeout -k 10 "$secs" stdbuf -oL -eL "$@" >"$WB_OUT/$name.tap" 2>"$WB_OUT/$name.err" || rc=$?
 	echo "$rc" >"$WB_OUT/$name.rc"
 	kmsg "test $name end rc=$rc"
 	return 0

@@ -3,16 +3,44 @@
 # (the virtme approach), run OUT/job.sh in the guest and return its status.
 # shellcheck shell=bash
 
-# KVM when /dev/kvm can be opened, TCG otherwise (or when WB_ACCEL=tcg).
+# KVM when it really works (a nested /dev/kvm can exist and still fail to
+# run a guest), TCG otherwise or when WB_ACCEL=tcg. The probe boots KERNEL
+# to its "no init" panic once per host boot and caches the answer.
 qemu_accel() {
-	if [ "${WB_ACCEL:-}" = tcg ]; then
+	local kernel=$1 cache boot_id
+	if [ "${WB_ACCEL:-}" = tcg ] || [ ! -c /dev/kvm ] || ! { : <>/dev/kvm; } 2>/dev/null; then
 		echo tcg
-	elif [ -c /dev/kvm ] && { exec 9<>/dev/kvm; } 2>/dev/null; then
-		exec 9>&-
-		echo kvm
-	else
-		echo tcg
+		return
 	fi
+	boot_id=$(cat /proc/sys/kernel/random/boot_id)
+	cache=$WB_CACHE/kvm-probe
+	if [ "$(head -n1 "$cache" 2>/dev/null)" != "$boot_id" ]; then
+		mkdir -p "$WB_CACHE"
+		if timeout 30 qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+			-machine pc,accel=kvm -cpu host -m 256M -kernel "$kernel" \
+			-append "console=ttyS0 panic=-1 init=/wb-no-such-init" -serial stdio \
+			</dev/null 2>&1 | grep -q 'Kernel panic'; then
+			printf '%s\nkvm\n' "$boot_id" >"$cache"
+		else
+			info "/dev/kvm exists but cannot run a guest here: using TCG"
+			printf '%s\ntcg\n' "$boot_id" >"$cache"
+		fi
+	fi
+	sed -n 2p "$cache"
+}
+
+# Directories the guest covers with tmpfs (scripts/guest/init): the
+# repository and the cache must live elsewhere to be seen by the guest.
+GUEST_TMPFS="/tmp /run /var/tmp /mnt /dev/shm"
+
+guest_visible() {
+	local path d
+	path=$(realpath -m "$1")
+	for d in $GUEST_TMPFS; do
+		case $path/ in
+		"$d"/*) die "$1 is under $d, which the guest covers with tmpfs: move it (or set WB_CACHE) elsewhere" ;;
+		esac
+	done
 }
 
 # boot_guest KERNEL OUT: OUT holds job.sh; the console goes to OUT/console.log.
@@ -27,6 +55,8 @@ boot_guest() {
 	need busybox busybox-static
 	[ -r "$kernel" ] || die "no kernel image $kernel: run 'scripts/harness build' first"
 	[ -r "$out/job.sh" ] || die "internal: $out/job.sh missing"
+	guest_visible "$WB_REPO"
+	guest_visible "$WB_CACHE"
 	rm -f "$out/exit-status" "$out/console.log"
 	for d in ${WB_DISKS:-}; do
 		name=${d%%:*}
@@ -35,7 +65,8 @@ boot_guest() {
 		truncate -s "$size" "$out/disk-$name.img"
 		disks+=(-drive "file=$out/disk-$name.img,if=virtio,format=raw,cache=unsafe")
 	done
-	accel=$(qemu_accel)
+	accel=$(qemu_accel "$kernel")
+	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	qemu=(qemu-system-x86_64 -nodefaults -nographic -no-reboot
 		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
 		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"

@@ -52,7 +52,7 @@ build_kernel() {
 	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" .config \
 		"$src/kernel/configs/kvm_guest.config" "${frags[@]}") >"$out/merge_config.log" 2>&1 ||
 		die "merge_config.sh failed: see $out/merge_config.log"
-	"${mk[@]}" olddefconfig >/dev/null
+	"${mk[@]}" olddefconfig >>"$out/merge_config.log" 2>&1
 	missing=$(missing_symbols "$out/.config" "${frags[@]}")
 	[ -z "$missing" ] ||
 		die "config symbols lost by olddefconfig (unmet dependencies?):"$'\n'"$missing"

@@ -3,6 +3,7 @@
 # shellcheck shell=bash
 
 WB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export WB_REPO
 WB_CACHE=${WB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/writeback-series}
 # The oldest 6.1.y the series applies to: it relies on the 6.1.119
 # backport of batched migration (migrate_pages_batch()) and the 6.1.76

@@ -26,6 +26,10 @@ SPLAT = re.compile(
     r'BUG kmalloc|sleeping function called from invalid context)')
 # A stack dump is part of the report above it; alone it is a report itself.
 TRACE = re.compile(r'Call Trace:')
+# Lines that look like reports but are not, with the reason.
+NOT_SPLAT = re.compile(
+    # pr_warn() of 6.1's workqueue NUMA init under numa=fake: no WARN().
+    r'WARNING: workqueue cpumask: online intersect > possible intersect')
 MARK = re.compile(r'wb-harness: (suite|test) (\S+) (begin|end)')
 
 
@@ -107,7 +111,7 @@ def scan_console(path):
                     test = name if edge == 'begin' else suite
                 continue
             lineno += 1
-            if SPLAT.search(line):
+            if SPLAT.search(line) and not NOT_SPLAT.search(line):
                 last_header = lineno
                 splats.append((suite, test, line.strip()))
             elif TRACE.search(line) and lineno - last_header > 40:

@@ -71,5 +71,11 @@ text = text.replace('*** BLURB HERE ***', body.rstrip('\n'))
 open(path, 'w').write(text)
 PY
 	fi
-	(cd "$out" && ls -- *.patch | grep -v '^0000-cover-letter.patch$' || true) >"$out/series"
+	local p
+	for p in "$out"/*.patch; do
+		case ${p##*/} in
+		0000-cover-letter.patch | "*.patch") ;;
+		*) printf '%s\n' "${p##*/}" ;;
+		esac
+	done >"$out/series"
 }

@@ -45,6 +45,7 @@ debian_repo() {
 	printf '%s\n' "$repo"
 }
 
+# shellcheck disable=SC2034 # SRC_REPO, BASE_REV, BASE_VERSION are its results
 # Sets SRC_REPO (a git repository) and BASE_REV (the commit the series
 # applies to) from KERNEL_SRC/KERNEL_REF, or from Debian's package.
 resolve_base() {
