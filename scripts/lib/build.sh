@@ -3,22 +3,28 @@
 # through ccache.
 # shellcheck shell=bash
 
-# Fragments per config flavour; "debug" adds the lockdep/KASAN set.
+# config_fragments FLAVOUR VARIANT: "debug" adds the lockdep/KASAN set, the
+# patched kernel the symbols (KUnit tests) the series adds.
 config_fragments() {
-	local flavour=$1
+	local flavour=$1 variant=$2
 	printf '%s\n' "$WB_REPO/scripts/kconfig/qemu.config"
-	if [ "$flavour" = debug ]; then
-		printf '%s\n' "$WB_REPO/scripts/kconfig/debug.config"
+	if [ "$variant" = patched ]; then
+		printf '%s\n' "$WB_REPO/scripts/kconfig/series.config"
+	fi
+	if [ "$flavour" != normal ]; then
+		printf '%s\n' "$WB_REPO/scripts/kconfig/$flavour.config"
 	fi
 }
 
-# Every CONFIG_X=value and "# CONFIG_X is not set" line of the fragments
-# must be in the final .config; print the ones that are not.
+# The last CONFIG_X=value or "# CONFIG_X is not set" line of the fragments
+# for each symbol must be in the final .config; print those that are not.
 missing_symbols() {
 	local config=$1
 	shift
 	grep -hE '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$@" |
-		sort -u | while IFS= read -r line; do
+		awk '{ s = $1 == "#" ? $2 : substr($0, 1, index($0, "=") - 1); last[s] = $0 }
+		     END { for (s in last) print last[s] }' |
+		sort | while IFS= read -r line; do
 			case $line in
 			"# "*) sym=${line#"# "}; sym=${sym%% *}
 			       grep -q "^$sym=" "$config" && printf '%s\n' "$line" ;;
@@ -29,9 +35,9 @@ missing_symbols() {
 	return 0
 }
 
-# build_kernel SRC OUT FLAVOUR
+# build_kernel SRC OUT FLAVOUR VARIANT
 build_kernel() {
-	local src=$1 out=$2 flavour=$3 frags missing ccache_dir jobs
+	local src=$1 out=$2 flavour=$3 variant=$4 frags missing ccache_dir jobs
 	need make make
 	need gcc gcc
 	need flex flex
@@ -42,7 +48,7 @@ build_kernel() {
 	[ -e /usr/include/libelf.h ] || die "libelf.h missing: install it with 'apt-get install libelf-dev'"
 	[ -e /usr/include/openssl/ssl.h ] || die "openssl headers missing: install them with 'apt-get install libssl-dev'"
 	mkdir -p "$out"
-	mapfile -t frags < <(config_fragments "$flavour")
+	mapfile -t frags < <(config_fragments "$flavour" "$variant")
 	ccache_dir=$WB_CACHE/ccache/$flavour
 	jobs=${JOBS:-$(nproc)}
 	local -a mk=(make -C "$src" O="$out" ARCH=x86_64 "CC=ccache gcc" -j"$jobs" -s)

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Harness commands: checks, builds, boots and suite runs.
+# shellcheck disable=SC2153 # VARIANT, FLAVOUR, SUITES, CMD are set by scripts/harness
 # shellcheck shell=bash
 
 # The kernel of $VARIANT/$FLAVOUR, built; prints its build directory.
@@ -12,7 +13,7 @@ variant_build() {
 		src=$(apply_series) || exit 1
 	fi
 	out=$(build_dir "$name")
-	build_kernel "$src" "$out" "$FLAVOUR"
+	build_kernel "$src" "$out" "$FLAVOUR" "$VARIANT"
 	printf '%s\n' "$out"
 }
 
@@ -212,18 +213,20 @@ cmd_all() {
 	return "$rc"
 }
 
-# Build every prefix of the series: each patch must build on its own.
+# Build every prefix of the series: each patch must build on its own, also
+# without swap and without shmem (WB_BISECT_FLAVOURS).
 cmd_bisect() {
-	local ptree out i=0 rev
+	local ptree i=0 rev flavour
 	resolve_base
 	ptree=$(apply_series) || exit 1
-	out=$(build_dir bisect)
 	for rev in $(git -C "$ptree" rev-list --reverse "$BASE_REV..$WB_BRANCH"); do
 		i=$((i + 1))
-		info "patch $i: $(git -C "$ptree" log -1 --format=%s "$rev")"
 		git -C "$ptree" checkout -q --detach "$rev"
-		build_kernel "$ptree" "$out" normal ||
-			{ git -C "$ptree" checkout -q "$WB_BRANCH"; die "patch $i does not build"; }
+		for flavour in ${WB_BISECT_FLAVOURS:-normal noswap noshmem}; do
+			info "patch $i ($flavour): $(git -C "$ptree" log -1 --format=%s "$rev")"
+			(build_kernel "$ptree" "$(build_dir "bisect-$flavour")" "$flavour" bisect) ||
+				{ git -C "$ptree" checkout -q "$WB_BRANCH"; die "patch $i does not build ($flavour)"; }
+		done
 	done
 	git -C "$ptree" checkout -q "$WB_BRANCH"
 	info "all $i patches build"

@@ -19,20 +19,26 @@ series_stamp() {
 
 # apply_series: (re)creates $WB_BRANCH = base + series in the "patched"
 # worktree; prints that worktree. A patch that fails names itself and the
-# hunk git reports, and the worktree is left at the last good patch.
+# hunk git reports. Work not yet exported (uncommitted changes, commits
+# after the last apply) is never thrown away: apply refuses instead.
 apply_series() {
-	local dir stamp p log
+	local dir stamp p log tip
 	dir=$(ensure_worktree patched)
 	stamp=$(series_stamp)
-	if [ "$(cat "$dir/.wb-stamp" 2>/dev/null)" = "$stamp" ] &&
-		[ "$(git -C "$dir" symbolic-ref -q --short HEAD)" = "$WB_BRANCH" ] &&
-		git -C "$dir" diff --quiet HEAD; then
-		printf '%s\n' "$dir"
-		return
+	if [ -r "$dir.stamp" ]; then
+		tip=$(git -C "$dir" rev-parse -q --verify "$WB_BRANCH" || true)
+		if ! git -C "$dir" diff --quiet HEAD || [ "$tip" != "$(sed -n 2p "$dir.stamp")" ]; then
+			[ "$(head -n1 "$dir.stamp")" = "$stamp" ] && { printf '%s\n' "$dir"; return; }
+			die "$dir has work that is not in patches/ (uncommitted changes or new commits on $WB_BRANCH): run 'scripts/harness export' first, or discard it with 'git -C $dir reset --hard' and 'rm $dir.stamp'"
+		fi
+		if [ "$(head -n1 "$dir.stamp")" = "$stamp" ]; then
+			printf '%s\n' "$dir"
+			return
+		fi
 	fi
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
 	git -C "$dir" checkout -q -f -B "$WB_BRANCH" "$BASE_REV"
-	rm -f "$dir/.wb-stamp"
+	rm -f "$dir.stamp"
 	log=$(mktemp)
 	while IFS= read -r p; do
 		[ -r "$WB_REPO/patches/$p" ] || die "patches/series names $p, which does not exist"
@@ -47,7 +53,7 @@ apply_series() {
 		fi
 	done < <(series_patches)
 	rm -f "$log"
-	echo "$stamp" >"$dir/.wb-stamp"
+	printf '%s\n%s\n' "$stamp" "$(git -C "$dir" rev-parse HEAD)" >"$dir.stamp"
 	printf '%s\n' "$dir"
 }
 
