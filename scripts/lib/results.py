@@ -158,7 +158,8 @@ def main():
     known = load_known(known_path, variant)
     suites = {}
     reports = []
-    for boot in sorted(d for d in os.listdir(rundir) if d.startswith('boot-')):
+    for boot in sorted(d for d in os.listdir(rundir)
+                       if d == 'host' or d.startswith('boot-')):
         bdir = os.path.join(rundir, boot)
         planned = read_words(os.path.join(bdir, 'plan'))
         boot_rc = read_words(os.path.join(bdir, 'boot.rc'))

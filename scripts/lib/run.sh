@@ -140,6 +140,8 @@ cmd_export() {
 	resolve_base
 	ptree=$(apply_series_from_branch)
 	export_series "$ptree" "$WB_REPO/patches"
+	# The branch is now what patches/ says: apply may reuse it.
+	printf '%s\n%s\n' "$(series_stamp)" "$(git -C "$ptree" rev-parse HEAD)" >"$ptree.stamp"
 	info "patches/ regenerated from $WB_BRANCH ($(series_patches | wc -l) patches)"
 }
 

@@ -59,19 +59,43 @@ apply_series() {
 
 # export_series DIR OUT: format-patch base..branch into OUT with the cover
 # letter filled from Documentation/cover-letter.txt (subject line, blank
-# line, body), and the quilt series file.
+# line, body), each patch's notes for reviewers (what checkpatch reports
+# and why it stays) from Documentation/patch-notes/<patch slug>.txt below
+# its "---", and the quilt series file.
 export_series() {
-	local dir=$1 out=$2 cover=$WB_REPO/Documentation/cover-letter.txt
+	local dir=$1 out=$2 cover=$WB_REPO/Documentation/cover-letter.txt p notes
 	mkdir -p "$out"
 	rm -f "$out"/*.patch "$out/series"
 	git -C "$dir" format-patch -q --zero-commit --no-signature --cover-letter \
 		--base="$BASE_REV" -o "$out" "$BASE_REV..$WB_BRANCH"
-	if [ -r "$cover" ]; then
-		python3 - "$out/0000-cover-letter.patch" "$cover" <<'PY'
+	for p in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$p" ] || continue
+		notes=${p##*/}
+		notes=$WB_REPO/Documentation/patch-notes/${notes#[0-9][0-9][0-9][0-9]-}
+		notes=${notes%.patch}.txt
+		[ -r "$notes" ] || continue
+		# after the first "---" line, before the diffstat
+		awk -v notes="$notes" '
+			!done && $0 == "---" {
+				print; while ((getline l < notes) > 0) print l; print ""; done = 1; next
+			}
+			{ print }' "$p" >"$p.tmp" && mv "$p.tmp" "$p"
+	done
+	if [ -r "$out/0000-cover-letter.patch" ]; then
+		# From: and Date: of the series' last commit, so that the cover
+		# letter is the same on every export.
+		python3 - "$out/0000-cover-letter.patch" "$cover" \
+			"$(git -C "$dir" log -1 --format='%an <%ae>' "$WB_BRANCH")" \
+			"$(git -C "$dir" log -1 --format='%aD' "$WB_BRANCH")" <<'PY'
+import re
 import sys
-path, src = sys.argv[1:3]
+path, src, author, date = sys.argv[1:5]
 subject, _, body = open(src).read().partition('\n\n')
 text = open(path).read()
+head, sep, rest = text.partition('\n\n')
+head = re.sub(r'^From: .*(\n[ \t].*)*', lambda m: 'From: ' + author, head, count=1, flags=re.M)
+head = re.sub(r'^Date: .*', lambda m: 'Date: ' + date, head, count=1, flags=re.M)
+text = head + sep + rest
 text = text.replace('*** SUBJECT HERE ***', subject.strip())
 text = text.replace('*** BLURB HERE ***', body.rstrip('\n'))
 open(path, 'w').write(text)
