@@ -46,6 +46,7 @@ guest_visible() {
 # boot_guest KERNEL OUT: OUT holds job.sh; the console goes to OUT/console.log.
 # Knobs (environment): WB_MEM (1G), WB_CPUS (2), WB_CGROUPS (v2|v1),
 # WB_DISKS ("name:size ..." raw virtio disks, /dev/vda on in that order),
+# WB_DISK_OPTS (extra -drive options, e.g. throttling.bps-write=N),
 # WB_TIMEOUT (seconds of wall clock), WB_APPEND (extra kernel arguments),
 # WB_VERBOSE=1 (console on stdout too).
 boot_guest() {
@@ -63,7 +64,7 @@ boot_guest() {
 		size=${d#*:}
 		rm -f "$out/disk-$name.img"
 		truncate -s "$size" "$out/disk-$name.img"
-		disks+=(-drive "file=$out/disk-$name.img,if=virtio,format=raw,cache=unsafe")
+		disks+=(-drive "file=$out/disk-$name.img,if=virtio,format=raw,cache=unsafe${WB_DISK_OPTS:+,$WB_DISK_OPTS}")
 	done
 	accel=$(qemu_accel "$kernel")
 	# shellcheck disable=SC2054 # commas are QEMU option syntax

@@ -59,11 +59,11 @@ new_rundir() {
 
 # run_suites RUNDIR KERNEL SUITE...: one boot per (cgroup mode, memory size).
 run_suites() {
-	local rundir=$1 kernel=$2 s key n=0 bdir timeout rc
+	local rundir=$1 kernel=$2 s key n=0 bdir timeout rc cgroups mem disk_opts
 	shift 2
 	local -A groups=() secs=()
 	for s in "$@"; do
-		key="$(suite_var "$s" cgroups) $(suite_var "$s" mem)"
+		key="$(suite_var "$s" cgroups) $(suite_var "$s" mem) $(suite_var "$s" disk_opts)"
 		groups[$key]="${groups[$key]:-} $s"
 		timeout=$(suite_var "$s" timeout)
 		secs[$key]=$(( ${secs[$key]:-120} + ${timeout:-900} ))
@@ -80,7 +80,8 @@ export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest'
 exec bash '$WB_REPO/scripts/guest/run-suites' ${groups[$key]}
 JOB
 		rc=0
-		WB_CGROUPS=${key% *} WB_MEM=${key#* } WB_DISKS="a:4G b:4G" \
+		read -r cgroups mem disk_opts <<<"$key"
+		WB_CGROUPS=$cgroups WB_MEM=$mem WB_DISK_OPTS=$disk_opts WB_DISKS="a:4G b:4G" \
 			WB_TIMEOUT=${secs[$key]} boot_guest "$kernel" "$bdir" || rc=$?
 		echo "$rc" >"$bdir/boot.rc"
 		rm -f "$bdir"/disk-*.img

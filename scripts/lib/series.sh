@@ -22,20 +22,23 @@ series_stamp() {
 # hunk git reports. Work not yet exported (uncommitted changes, commits
 # after the last apply) is never thrown away: apply refuses instead.
 apply_series() {
-	local dir stamp p log tip
+	local dir stamp p log tip other unexported=
 	dir=$(ensure_worktree patched)
 	stamp=$(series_stamp)
-	if [ -r "$dir.stamp" ]; then
-		tip=$(git -C "$dir" rev-parse -q --verify "$WB_BRANCH" || true)
-		if ! git -C "$dir" diff --quiet HEAD || [ "$tip" != "$(sed -n 2p "$dir.stamp")" ]; then
-			[ "$(head -n1 "$dir.stamp")" = "$stamp" ] && { printf '%s\n' "$dir"; return; }
-			die "$dir has work that is not in patches/ (uncommitted changes or new commits on $WB_BRANCH): run 'scripts/harness export' first, or discard it with 'git -C $dir reset --hard' and 'rm $dir.stamp'"
-		fi
-		if [ "$(head -n1 "$dir.stamp")" = "$stamp" ]; then
-			printf '%s\n' "$dir"
-			return
-		fi
+	other=$(git -C "$dir" worktree list --porcelain | awk -v b="branch refs/heads/$WB_BRANCH" -v me="$dir" '
+		/^worktree / { wt = substr($0, 10) } $0 == b && wt != me { print wt }')
+	[ -z "$other" ] ||
+		die "branch $WB_BRANCH is checked out in $other: set WB_BRANCH to another name for this cache"
+	if [ "$(git -C "$dir" symbolic-ref -q --short HEAD)" = "$WB_BRANCH" ] &&
+		[ -r "$dir.stamp" ]; then
+		# the branch as patches/ made it, or work on top of that
+		[ "$(head -n1 "$dir.stamp")" = "$stamp" ] && { printf '%s\n' "$dir"; return; }
+		tip=$(git -C "$dir" rev-parse HEAD)
+		[ "$tip" = "$(sed -n 2p "$dir.stamp")" ] || unexported=1
 	fi
+	git -C "$dir" diff --quiet HEAD || unexported=1
+	[ -z "${unexported:-}" ] ||
+		die "$dir has work that is not in patches/ (uncommitted changes or new commits on $WB_BRANCH): run 'scripts/harness export' first, or discard it with 'git -C $dir reset --hard' and 'rm $dir.stamp'"
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
 	git -C "$dir" checkout -q -f -B "$WB_BRANCH" "$BASE_REV"
 	rm -f "$dir.stamp"
@@ -47,7 +50,7 @@ apply_series() {
 			"$WB_REPO/patches/$p" >"$log" 2>&1; then
 			git -C "$dir" am --abort >/dev/null 2>&1 || true
 			printf 'error: patch %s does not apply to %s (Linux %s):\n' "$p" "$BASE_REV" "$BASE_VERSION" >&2
-			grep -E '^(error|Patch failed|Falling back|CONFLICT)' "$log" | sed 's/^/  /' >&2
+			grep -E '^(error|CONFLICT)' "$log" | sed 's/^/  /' >&2
 			rm -f "$log"
 			return 1
 		fi
