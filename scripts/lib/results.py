@@ -18,7 +18,7 @@ import re
 import sys
 
 RESULT = re.compile(r'^(\s*)(ok|not ok)\s+(\d+)\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(.*))?$')
-SUBTEST = re.compile(r'^\s*#\s*Subtest:\s*(\S+)')
+TOTALS = re.compile(r'^\s*#\s*Totals: pass:\d+ fail:(\d+)', re.M)
 SPLAT = re.compile(
     r'(Kernel panic|BUG:|Oops|general protection fault|WARNING:|'
     r'possible circular locking|possible recursive locking|inconsistent lock state|'
@@ -89,6 +89,11 @@ def program_cases(suite_dir, prog):
         cases.append((prog + ':exit-code-%d' % rc, 'fail'))
     elif plan and int(plan.group(1)) > len(cases) and rc not in (0,):
         cases.append((prog + ':incomplete-plan', 'fail'))
+    # Summaries the producer printed ("# Totals: pass:P fail:F ..."): a
+    # failure they count and the result lines lost is a failure too.
+    reported = sum(int(m) for m in TOTALS.findall(text))
+    lost = reported - sum(1 for _, s in cases if s == 'fail')
+    cases += [(prog + ':lost-result-%d' % (i + 1), 'fail') for i in range(lost)]
     return cases
 
 

@@ -69,7 +69,7 @@ export_series() {
 	local dir=$1 out=$2 cover=$WB_REPO/Documentation/cover-letter.txt p notes
 	mkdir -p "$out"
 	rm -f "$out"/*.patch "$out/series"
-	git -C "$dir" format-patch -q --zero-commit --no-signature --cover-letter \
+	git -C "$dir" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --cover-letter \
 		--base="$BASE_REV" -o "$out" "$BASE_REV..$WB_BRANCH"
 	for p in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ -e "$p" ] || continue
