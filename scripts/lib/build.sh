@@ -35,9 +35,11 @@ missing_symbols() {
 	return 0
 }
 
-# build_kernel SRC OUT FLAVOUR VARIANT
+# build_kernel SRC OUT FLAVOUR VARIANT [DIR/...]: bzImage, or only the
+# directories given (object files, no link).
 build_kernel() {
 	local src=$1 out=$2 flavour=$3 variant=$4 frags missing ccache_dir jobs
+	shift 4
 	need make make
 	need gcc gcc
 	need flex flex
@@ -49,7 +51,8 @@ build_kernel() {
 	[ -e /usr/include/openssl/ssl.h ] || die "openssl headers missing: install them with 'apt-get install libssl-dev'"
 	mkdir -p "$out"
 	mapfile -t frags < <(config_fragments "$flavour" "$variant")
-	ccache_dir=$WB_CACHE/ccache/$flavour
+	# one cache for every flavour but the debug one, whose objects never match
+	ccache_dir=$WB_CACHE/ccache/$([ "$flavour" = debug ] && echo debug || echo normal)
 	jobs=${JOBS:-$(nproc)}
 	local -a mk=(make -C "$src" O="$out" ARCH=x86_64 "CC=ccache gcc" -j"$jobs" -s)
 	export CCACHE_DIR=$ccache_dir CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
@@ -62,8 +65,8 @@ build_kernel() {
 	missing=$(missing_symbols "$out/.config" "${frags[@]}")
 	[ -z "$missing" ] ||
 		die "config symbols lost by olddefconfig (unmet dependencies?):"$'\n'"$missing"
-	info "building bzImage in $out (ccache $ccache_dir, -j$jobs)"
-	"${mk[@]}" bzImage >"$out/build.log" 2>&1 || {
+	info "building ${*:-bzImage} in $out (ccache $ccache_dir, -j$jobs)"
+	"${mk[@]}" "${@:-bzImage}" >"$out/build.log" 2>&1 || {
 		grep -E 'error|Error' "$out/build.log" | head -20 >&2
 		die "kernel build failed: see $out/build.log"
 	}

@@ -216,21 +216,31 @@ cmd_all() {
 	return "$rc"
 }
 
-# Build every prefix of the series: each patch must build on its own, also
-# without swap and without shmem (WB_BISECT_FLAVOURS).
+# Every patch of the series must build on its own, also without swap and
+# without shmem (WB_BISECT_FLAVOURS). Quick mode compiles the directories
+# each patch touches (all of mm/ when it touches a header); --full builds
+# bzImage. A worktree of its own keeps the patched tree untouched.
 cmd_bisect() {
-	local ptree i=0 rev flavour
+	local ptree btree i=0 rev flavour out dirs
 	resolve_base
 	ptree=$(apply_series) || exit 1
+	btree=$(ensure_worktree bisect)
 	for rev in $(git -C "$ptree" rev-list --reverse "$BASE_REV..$WB_BRANCH"); do
 		i=$((i + 1))
-		git -C "$ptree" checkout -q --detach "$rev"
+		git -C "$btree" checkout -q --detach -f "$rev"
+		dirs=$(git -C "$btree" diff --name-only "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
+			awk '/\.h$/ { print "mm/" } /\.c$/ { sub("/[^/]*$", "/"); print }' | sort -u)
+		if [ -z "$dirs${BISECT_FULL:-}" ]; then
+			info "patch $i: no kernel source touched"
+			continue
+		fi
 		for flavour in ${WB_BISECT_FLAVOURS:-normal noswap noshmem}; do
-			info "patch $i ($flavour): $(git -C "$ptree" log -1 --format=%s "$rev")"
-			(build_kernel "$ptree" "$(build_dir "bisect-$flavour")" "$flavour" bisect) ||
-				{ git -C "$ptree" checkout -q "$WB_BRANCH"; die "patch $i does not build ($flavour)"; }
+			info "patch $i ($flavour): $(git -C "$btree" log -1 --format=%s "$rev")"
+			out=$(build_dir "bisect-$flavour")
+			# shellcheck disable=SC2086 # a list of directories
+			(build_kernel "$btree" "$out" "$flavour" bisect ${BISECT_FULL:-$dirs}) ||
+				die "patch $i ($(git -C "$btree" log -1 --format=%s "$rev")) does not build ($flavour)"
 		done
 	done
-	git -C "$ptree" checkout -q "$WB_BRANCH"
-	info "all $i patches build"
+	info "all $i patches build (${WB_BISECT_FLAVOURS:-normal noswap noshmem})"
 }
