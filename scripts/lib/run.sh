@@ -178,7 +178,7 @@ cmd_test() {
 		ksft+=($(suite_var "$s" ksft))
 	done
 	build_selftests "$ptree" "${ksft[@]}"
-	rundir=${WB_RUNDIR:-$(new_rundir "$VARIANT")}
+	rundir=${WB_RUNDIR:-$(new_rundir "$VARIANT$([ "$FLAVOUR" = debug ] && echo -debug)")}
 	run_suites "$rundir" "$kernel" "${suites[@]}"
 	info "results in $rundir"
 	summarize "$rundir"
