@@ -60,6 +60,29 @@ apply_series() {
 	printf '%s\n' "$dir"
 }
 
+# add_cc TREE DIR: a Cc: header per address get_maintainer.pl (of TREE)
+# finds for each patch in DIR; the cover letter gets all of them.
+add_cc() {
+	local tree=$1 out=$2 p all
+	all=$(mktemp)
+	for p in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$p" ] || continue
+		case ${p##*/} in 0000-*) continue ;; esac
+		(cd "$tree" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-rolestats "$p") | tee -a "$all" | insert_cc "$p"
+	done
+	[ ! -e "$out/0000-cover-letter.patch" ] || sort -u "$all" | insert_cc "$out/0000-cover-letter.patch"
+	rm -f "$all"
+}
+
+# insert_cc PATCH: Cc: headers for the addresses on stdin, after Subject:.
+insert_cc() {
+	awk -v patch="$1" '
+		FILENAME == "-" { if ($0 != "") cc[++n] = $0; next }
+		!done && /^$/ { for (i = 1; i <= n; i++) print "Cc: " cc[i]; done = 1 }
+		{ print }' - "$1" >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
 # export_series DIR OUT: format-patch base..branch into OUT with the cover
 # letter filled from Documentation/cover-letter.txt (subject line, blank
 # line, body), each patch's notes for reviewers (what checkpatch reports
@@ -84,6 +107,7 @@ export_series() {
 			}
 			{ print }' "$p" >"$p.tmp" && mv "$p.tmp" "$p"
 	done
+	add_cc "$dir" "$out"
 	if [ -r "$out/0000-cover-letter.patch" ]; then
 		# From: and Date: of the series' last commit, so that the cover
 		# letter is the same on every export.
