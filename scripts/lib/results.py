@@ -30,6 +30,8 @@ TRACE = re.compile(r'Call Trace:')
 NOT_SPLAT = re.compile(
     # pr_warn() of 6.1's workqueue NUMA init under numa=fake: no WARN().
     r'WARNING: workqueue cpumask: online intersect > possible intersect')
+# KUnit runs at boot, before any harness marker: name its suite instead.
+KUNIT_SUITE = re.compile(r'# Subtest: (\S+)')
 MARK = re.compile(r'wb-harness: (suite|test) (\S+) (begin|end)')
 
 
@@ -116,6 +118,9 @@ def scan_console(path):
                     test = name if edge == 'begin' else suite
                 continue
             lineno += 1
+            k = KUNIT_SUITE.search(line)
+            if k and suite == 'boot':
+                test = 'kunit:' + k.group(1)
             if SPLAT.search(line) and not NOT_SPLAT.search(line):
                 last_header = lineno
                 splats.append((suite, test, line.strip()))
