@@ -57,7 +57,8 @@ new_rundir() {
 	printf '%s\n' "$d"
 }
 
-# run_suites RUNDIR KERNEL SUITE...: one boot per (cgroup mode, memory size).
+# run_suites RUNDIR KERNEL SUITE...: one boot per (cgroup mode, memory size,
+# disk options) the suites declare.
 run_suites() {
 	local rundir=$1 kernel=$2 s key n=0 bdir timeout rc cgroups mem disk_opts
 	shift 2
