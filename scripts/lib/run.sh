@@ -267,8 +267,10 @@ cmd_all() {
 
 # Every patch of the series must build on its own, also without swap and
 # without shmem (WB_BISECT_FLAVOURS). Quick mode compiles the directories
-# each patch touches (all of mm/ when it touches a header); --full builds
-# bzImage. A worktree of its own keeps the patched tree untouched.
+# each patch touches (all of mm/ when it touches a header under include/,
+# the header's directory for any other header), with the filesystems of
+# scripts/kconfig/fs-build.config enabled; --full builds bzImage. A
+# worktree of its own keeps the patched tree untouched.
 cmd_bisect() {
 	local ptree btree i=0 rev flavour out dirs
 	resolve_base
@@ -278,7 +280,8 @@ cmd_bisect() {
 		i=$((i + 1))
 		git -C "$btree" checkout -q --detach -f "$rev"
 		dirs=$(git -C "$btree" diff --name-only "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
-			awk '/\.h$/ { print "mm/" } /\.c$/ { sub("/[^/]*$", "/"); print }' | sort -u)
+			awk '/^include\/.*\.h$/ { print "mm/"; next }
+			     /\.[ch]$/ { sub("/[^/]*$", "/"); print }' | sort -u)
 		if [ -z "$dirs${BISECT_FULL:-}" ]; then
 			info "patch $i: no kernel source touched"
 			continue
