@@ -134,7 +134,7 @@ run_checks() {
 	host_case "$dir" patches-fresh "$rc"
 	rm -rf "$tmp"
 	rc=0
-	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
+	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* bench/workloads/*.sh .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
 	[ $rc = 0 ] || cat "$dir/shellcheck.log" >&2
 	host_case "$dir" shellcheck "$rc"
 }
