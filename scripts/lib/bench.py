@@ -36,14 +36,18 @@ VMSTAT_KEYS = re.compile(
     r'allocstall_\w+|nr_writeback_temp|oom_kill|pswpin|pswpout|nr_throttled_written)$')
 # Rows of the reclaim section of the table: label, function of a delta dict.
 VMSTAT_ROWS = [
-    ('nr_vmscan_write', lambda d: d.get('nr_vmscan_write', 0)),
-    ('nr_vmscan_write - pswpout', lambda d: d.get('nr_vmscan_write', 0) - d.get('pswpout', 0)),
-    ('nr_vmscan_immediate_reclaim', lambda d: d.get('nr_vmscan_immediate_reclaim', 0)),
-    ('pgscan (kswapd+direct)', lambda d: d.get('pgscan_kswapd', 0) + d.get('pgscan_direct', 0)),
-    ('pgsteal (kswapd+direct)', lambda d: d.get('pgsteal_kswapd', 0) + d.get('pgsteal_direct', 0)),
-    ('allocstall (all zones)', lambda d: sum(v for k, v in d.items() if k.startswith('allocstall_'))),
-    ('pswpout', lambda d: d.get('pswpout', 0)),
-    ('nr_writeback_temp', lambda d: d.get('nr_writeback_temp', 0)),
+    ('nr_vmscan_write', lambda d, m: d.get('nr_vmscan_write', 0)),
+    ('  file (- pswpout)', lambda d, m: d.get('nr_vmscan_write', 0) - d.get('pswpout', 0)),
+    ('nr_vmscan_immediate_reclaim', lambda d, m: d.get('nr_vmscan_immediate_reclaim', 0)),
+    ('pgscan (anon+file)', lambda d, m: d.get('pgscan_anon', 0) + d.get('pgscan_file', 0)),
+    ('  pgscan_direct', lambda d, m: d.get('pgscan_direct', 0)),
+    ('pgsteal (anon+file)', lambda d, m: d.get('pgsteal_anon', 0) + d.get('pgsteal_file', 0)),
+    ('allocstall (all zones)', lambda d, m: sum(v for k, v in d.items() if k.startswith('allocstall_'))),
+    ('pswpout', lambda d, m: d.get('pswpout', 0)),
+    ('nr_writeback_temp', lambda d, m: d.get('nr_writeback_temp', 0)),
+    ('oom_kill', lambda d, m: d.get('oom_kill', 0)),
+    ('memcg events max / failcnt', lambda d, m: m.get('max', m.get('failcnt', 0))),
+    ('memcg oom_kill', lambda d, m: m.get('oom_kill', 0)),
 ]
 # A report in the console that is an outcome here, not a failure.
 OOM_REPORT = re.compile(r'invoked oom-killer|Memory cgroup out of memory|Out of memory')
@@ -195,7 +199,8 @@ def summarize(runs):
             counts = {}
             for r in rs:
                 counts[r['status']] = counts.get(r['status'], 0) + 1
-            vm = [r['vmstat'] for r in rs if 'vmstat' in r and r['status'] in ('ok', 'oom')]
+            vm = [(r['vmstat'], r.get('memcg', {})) for r in rs
+                  if 'vmstat' in r and r['status'] in ('ok', 'oom')]
             hog = [r['hog']['mib_per_s'] for r in rs if 'hog' in r and r['status'] == 'ok']
             s[k] = {
                 'runs': len(rs), 'statuses': counts,
@@ -203,8 +208,9 @@ def summarize(runs):
                 'oom_kills': sum(r['oom_kills'] for r in rs),
                 'bw_mib_s': spread(ok),
                 'hog_mib_s': spread(hog),
-                'vmstat_median': {label: statistics.median(f(d) for d in vm)
+                'vmstat_median': {label: statistics.median(f(d, m) for d, m in vm)
                                   for label, f in VMSTAT_ROWS} if vm else {},
+                'memcg': bool(vm and vm[0][1]),
                 'reasons': sorted({r['reason'] for r in rs if r['reason']}),
             }
         b, p = s['baseline']['bw_mib_s'], s['patched']['bw_mib_s']
@@ -242,7 +248,7 @@ def render(meta, summary, boots):
     w = max([len(c) for c in summary] + [12])
     col = 24
     out.append('fio write bandwidth, MiB/s: median of the runs of each kernel '
-               '(delta%% vs baseline)')
+               '(delta% vs baseline)')
     out.append('%s, %s guest (%s), %s round(s), order A B A B per boot group'
                % (meta.get('host', '?'), meta.get('accel', '?').upper(),
                   meta.get('guest', '?'), meta.get('rounds', '?')))
@@ -259,7 +265,7 @@ def render(meta, summary, boots):
         for k in KERNELS:
             x = s[k]['bw_mib_s']
             cells.append('%10.2f %s' % (x['median'], pct(x['median'], bm if k == 'patched' else x['median']))
-                         if x else 'n/a'.rjust(10) + ' ' * 13)
+                         if x else 'n/a')
         ratio = ''
         if 'ratio' in s:
             pr = s['paired_ratio']
@@ -282,14 +288,17 @@ def render(meta, summary, boots):
         if b['oom_kills'] or p['oom_kills']:
             out.append('%-*s  %-8s %*s %*s' % (w, '', 'OOM kill', col, b['oom_kills'], col, p['oom_kills']))
     out.append('')
-    out.append('Reclaim: median /proc/vmstat delta per run (runs that finished or were OOM-killed)')
+    out.append('Reclaim: median per run of /proc/vmstat deltas and of the cgroup\'s memory.events'
+               ' (runs that finished or were OOM-killed)')
     out.append('%-*s  %-28s %12s %12s' % (w, '', '', 'baseline', 'patched'))
     for case, s in summary.items():
         b, p = s['baseline']['vmstat_median'], s['patched']['vmstat_median']
         first = True
         for label, _ in VMSTAT_ROWS:
             bv, pv = b.get(label), p.get(label)
-            if not bv and not pv:
+            if label.startswith('memcg') and not (s['baseline']['memcg'] or s['patched']['memcg']):
+                continue
+            if label in ('pswpout', 'nr_writeback_temp') and not bv and not pv:
                 continue
             out.append('%-*s  %-28s %12s %12s %s' % (
                 w, case if first else '', label,
@@ -311,7 +320,7 @@ def render(meta, summary, boots):
                                       if b['rc'] else 'ok',
                                       ''.join('\n  kernel report during %s: %s' % (t, rep)
                                               for t, rep in b['reports'])))
-    return '\n'.join(out) + '\n'
+    return '\n'.join(line.rstrip() for line in out) + '\n'
 
 
 def plot(rundir, summary):
