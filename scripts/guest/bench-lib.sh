@@ -83,11 +83,26 @@ bench_fio() {
 		shift; exec "$@"' sh "${BENCH_CG:-}" \
 		fio --eta=never --output-format=json --output="$BENCH_OUT/fio.json" "$job" \
 		>"$BENCH_OUT/fio.out" 2>&1 || rc=$?
+	# fio's jobs can outlive it when the OOM killer took the parent
+	[ -z "${BENCH_CG:-}" ] || bench_cgroup_empty
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.after"
 	echo "$rc" >"$BENCH_OUT/fio.rc"
 	[ "$rc" = 0 ] || echo "fio exited with $rc: $(tail -n 3 "$BENCH_OUT/fio.out")" >&2
 	bench_cgroup_files
 	return 0
+}
+
+# Kill what is left in $BENCH_CG and wait until it is empty.
+bench_cgroup_empty() {
+	local i pid
+	for ((i = 0; i < 60; i++)); do
+		[ -n "$(cat "$BENCH_CG/cgroup.procs")" ] || return 0
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done <"$BENCH_CG/cgroup.procs"
+		sleep 1
+	done
+	echo "processes left in $BENCH_CG: $(cat "$BENCH_CG/cgroup.procs")" >&2
 }
 
 bench_cgroup_files() {

@@ -155,10 +155,13 @@ def load_run(cdir, boot_failed):
     elif run['fio_rc'] is None:
         run['status'] = 'failed'
         run['reason'] = error or tail(os.path.join(cdir, 'case.log')) or 'fio did not run'
+    elif run['fio_rc'] != 0 and run['oom_kills']:
+        run['status'] = 'oom'
+        run['reason'] = 'fio exit %s after %d OOM kill(s)' % (run['fio_rc'], run['oom_kills'])
     elif run['fio_rc'] in (124, 137):
-        run['status'], run['reason'] = 'timeout', 'fio timed out'
+        run['status'], run['reason'] = 'timeout', 'fio timed out (exit %s)' % run['fio_rc']
     elif run['fio_rc'] != 0 or not run.get('fio') or run['fio']['job_errors']:
-        run['status'] = 'oom' if run['oom_kills'] else 'failed'
+        run['status'] = 'failed'
         run['reason'] = 'fio exit %s: %s' % (run['fio_rc'], tail(os.path.join(cdir, 'fio.out')))
     elif error:
         run['status'], run['reason'] = 'failed', error
@@ -246,7 +249,7 @@ def outcome(s):
 def render(meta, summary, boots):
     out = []
     w = max([len(c) for c in summary] + [12])
-    col = 24
+    col = 26
     out.append('fio write bandwidth, MiB/s: median of the runs of each kernel '
                '(delta% vs baseline)')
     out.append('%s, %s guest (%s), %s round(s), order A B A B per boot group'
@@ -324,32 +327,44 @@ def render(meta, summary, boots):
 
 
 def plot(rundir, summary):
+    """ratios.dat (one line per case) and, with gnuplot, ratios.png."""
     dat = os.path.join(rundir, 'ratios.dat')
-    rows = [(c, s) for c, s in summary.items() if 'ratio' in s]
+    labels = []
     with open(dat, 'w') as f:
-        f.write('# index case ratio paired_min paired_max paired_q1 paired_q3\n')
-        for i, (c, s) in enumerate(rows):
+        f.write('# index case ratio paired_min paired_max paired_q1 paired_q3 (? = no ratio)\n')
+        for i, (c, s) in enumerate(summary.items()):
+            if 'ratio' not in s:
+                f.write('%d %s ? ? ? ? ?\n' % (i, c))
+                why = ['%s: %s' % (k, outcome(s[k])) for k in KERNELS if not s[k]['bw_mib_s']]
+                labels.append((i, 'no ratio (%s)' % '; '.join(why)))
+                continue
             pr = s['paired_ratio'] or {'min': s['ratio'], 'max': s['ratio'], 'q1': s['ratio'],
                                        'q3': s['ratio']}
             f.write('%d %s %.4f %.4f %.4f %.4f %.4f\n' % (i, c, s['ratio'], pr['min'], pr['max'],
                                                        pr['q1'], pr['q3']))
-    if not rows or not shutil.which('gnuplot'):
+    if not summary or not shutil.which('gnuplot'):
         return None
     png = os.path.join(rundir, 'ratios.png')
     script = '''
-set terminal pngcairo size 1000,560 font ",10"
+set terminal pngcairo size 1000,600 font ",10"
 set output '%s'
-set title "fio write bandwidth, patched / baseline (median; bars: min-max of per-round ratios)"
+set title "fio write bandwidth, patched / baseline: median ratio; bars: min-max of the per-round ratios"
 set ylabel "patched / baseline"
 set xtics rotate by -35 left noenhanced
 set grid ytics
 set key off
+set datafile missing "?"
 set xrange [-0.6:%f]
+set yrange [*<0.8:1.2<*]
 set bmargin 9
-set rmargin 8
+set rmargin 10
+%s
 plot 1 with lines lc rgb "gray" dt 2, \\
-     '%s' using 1:3:4:5:xtic(2) with yerrorbars pt 7 ps 1.2 lc rgb "#1f77b4"
-''' % (png, len(rows) - 0.4, dat)
+     '%s' using 1:3:4:5:xtic(2) with yerrorbars pt 7 ps 1.2 lc rgb "#1f77b4", \\
+     '' using 1:3:(sprintf(" %%.2f", $3)) with labels left offset 0.8,0 font ",9"
+''' % (png, len(summary) - 0.4, '\n'.join(
+        'set label "%s" at %d, graph 0.5 rotate by 90 center font ",9" noenhanced' % (t, i)
+        for i, t in labels), dat)
     r = subprocess.run(['gnuplot'], input=script, text=True, capture_output=True)
     if r.returncode:
         sys.stderr.write('gnuplot failed: %s\n' % r.stderr)
