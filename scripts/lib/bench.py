@@ -296,6 +296,8 @@ def render(meta, summary, boots):
     out.append('%-*s  %-28s %12s %12s' % (w, '', '', 'baseline', 'patched'))
     for case, s in summary.items():
         b, p = s['baseline']['vmstat_median'], s['patched']['vmstat_median']
+        if not b and not p:
+            continue
         first = True
         for label, _ in VMSTAT_ROWS:
             bv, pv = b.get(label), p.get(label)
