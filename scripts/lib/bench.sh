@@ -75,21 +75,21 @@ bench_host_info() {
 
 cmd_bench() {
 	local kbase kpatch rundir rounds r key k bdir rc=0 failed=0 wl tmo accel
-	local -a cases
+	local -a cases pats
 	local -A groups=() secs=()
 	need fio fio
 	need python3 python3
 	rounds=${BENCH_ROUNDS:-$([ "$BENCH_QUICK" = 1 ] && echo 1 || echo 5)}
 	[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds needs a positive number, not '$rounds'"
+	# words, not file names: read -a splits without globbing
 	if [ -n "$BENCH_WORKLOADS" ]; then
-		# shellcheck disable=SC2086 # a list of patterns
-		mapfile -t cases < <(bench_select $BENCH_WORKLOADS)
+		read -ra pats <<<"$BENCH_WORKLOADS"
 	elif [ "$BENCH_QUICK" = 1 ]; then
-		# shellcheck disable=SC2086
-		mapfile -t cases < <(bench_select $BENCH_QUICK_CASES)
+		read -ra pats <<<"$BENCH_QUICK_CASES"
 	else
-		mapfile -t cases < <(bench_select '*')
+		pats=('*')
 	fi
+	mapfile -t cases < <(bench_select "${pats[@]}")
 	[ ${#cases[@]} -gt 0 ] || die "no benchmark case selected"
 	if [ ${#BENCH_KERNELS[@]} -eq 2 ]; then
 		kbase=$(realpath "${BENCH_KERNELS[0]}")
