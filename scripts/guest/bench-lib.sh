@@ -69,7 +69,7 @@ bench_cgroup() {
 # bench_fio JOB: run bench/fio/JOB (its variables in the environment) with
 # JSON output, in $BENCH_CG if set, between two /proc/vmstat snapshots.
 bench_fio() {
-	local job=$WB_REPO/bench/fio/$1 rc=0 secs
+	local job=$WB_REPO/bench/fio/$1 rc=0 secs sampler
 	secs=$((${BENCH_CASE_TIMEOUT:-900} - 30))
 	bench_info job "bench/fio/$1"
 	for v in DIR BS SIZE; do
@@ -78,6 +78,12 @@ bench_fio() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.before"
+	# gauges, sampled every second: bench.py reports their peaks
+	(while :; do
+		grep -E '^(nr_dirty|nr_writeback|nr_writeback_temp) ' /proc/vmstat
+		sleep 1
+	done >"$BENCH_OUT/vmstat.samples") &
+	sampler=$!
 	# shellcheck disable=SC2016 # the inner shell expands them
 	timeout -k 10 "$secs" sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs" || exit 126
 		shift; exec "$@"' sh "${BENCH_CG:-}" \
@@ -86,6 +92,8 @@ bench_fio() {
 	# fio's jobs can outlive it when the OOM killer took the parent
 	[ -z "${BENCH_CG:-}" ] || bench_cgroup_empty
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.after"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null
 	echo "$rc" >"$BENCH_OUT/fio.rc"
 	[ "$rc" = 0 ] || echo "fio exited with $rc: $(tail -n 3 "$BENCH_OUT/fio.out")" >&2
 	bench_cgroup_files

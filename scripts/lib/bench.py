@@ -42,9 +42,12 @@ VMSTAT_ROWS = [
     ('pgscan (anon+file)', lambda d, m: d.get('pgscan_anon', 0) + d.get('pgscan_file', 0)),
     ('  pgscan_direct', lambda d, m: d.get('pgscan_direct', 0)),
     ('pgsteal (anon+file)', lambda d, m: d.get('pgsteal_anon', 0) + d.get('pgsteal_file', 0)),
-    ('allocstall (all zones)', lambda d, m: sum(v for k, v in d.items() if k.startswith('allocstall_'))),
+    ('allocstall (all zones)', lambda d, m: sum(v for k, v in d.items()
+                                                if k.startswith('allocstall_'))),
     ('pswpout', lambda d, m: d.get('pswpout', 0)),
-    ('nr_writeback_temp', lambda d, m: d.get('nr_writeback_temp', 0)),
+    ('nr_writeback_temp (peak)', lambda d, m: d.get('peak', {}).get('nr_writeback_temp', 0)),
+    ('nr_dirty (peak)', lambda d, m: d.get('peak', {}).get('nr_dirty', 0)),
+    ('nr_writeback (peak)', lambda d, m: d.get('peak', {}).get('nr_writeback', 0)),
     ('oom_kill', lambda d, m: d.get('oom_kill', 0)),
     ('memcg events max / failcnt', lambda d, m: m.get('max', m.get('failcnt', 0))),
     ('memcg oom_kill', lambda d, m: m.get('oom_kill', 0)),
@@ -128,6 +131,13 @@ def load_run(cdir, boot_failed):
     if before and after:
         run['vmstat'] = {k: after[k] - before.get(k, 0) for k in sorted(after)
                          if VMSTAT_KEYS.match(k)}
+    peak = {}
+    for line in read(os.path.join(cdir, 'vmstat.samples')).splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            peak[parts[0]] = max(peak.get(parts[0], 0), int(parts[1]))
+    if peak:
+        run['vmstat_peak'] = peak
     memcg = {}
     for f in ('memory.events', 'memory.oom_control'):
         memcg.update(numbers(read(os.path.join(cdir, f))))
@@ -202,7 +212,7 @@ def summarize(runs):
             counts = {}
             for r in rs:
                 counts[r['status']] = counts.get(r['status'], 0) + 1
-            vm = [(r['vmstat'], r.get('memcg', {})) for r in rs
+            vm = [(dict(r['vmstat'], peak=r.get('vmstat_peak', {})), r.get('memcg', {})) for r in rs
                   if 'vmstat' in r and r['status'] in ('ok', 'oom')]
             hog = [r['hog']['mib_per_s'] for r in rs if 'hog' in r and r['status'] == 'ok']
             s[k] = {
@@ -291,8 +301,8 @@ def render(meta, summary, boots):
         if b['oom_kills'] or p['oom_kills']:
             out.append('%-*s  %-8s %*s %*s' % (w, '', 'OOM kill', col, b['oom_kills'], col, p['oom_kills']))
     out.append('')
-    out.append('Reclaim: median per run of /proc/vmstat deltas and of the cgroup\'s memory.events'
-               ' (runs that finished or were OOM-killed)')
+    out.append('Reclaim: median per run of /proc/vmstat deltas (peaks: sampled every second) and'
+               ' of the cgroup\'s memory.events (runs that finished or were OOM-killed)')
     out.append('%-*s  %-28s %12s %12s' % (w, '', '', 'baseline', 'patched'))
     for case, s in summary.items():
         b, p = s['baseline']['vmstat_median'], s['patched']['vmstat_median']
@@ -303,7 +313,7 @@ def render(meta, summary, boots):
             bv, pv = b.get(label), p.get(label)
             if label.startswith('memcg') and not (s['baseline']['memcg'] or s['patched']['memcg']):
                 continue
-            if label in ('pswpout', 'nr_writeback_temp') and not bv and not pv:
+            if label in ('pswpout', 'nr_writeback_temp (peak)') and not bv and not pv:
                 continue
             out.append('%-*s  %-28s %12s %12s %s' % (
                 w, case if first else '', label,
