@@ -69,7 +69,7 @@ bench_cgroup() {
 # bench_fio JOB: run bench/fio/JOB (its variables in the environment) with
 # JSON output, in $BENCH_CG if set, between two /proc/vmstat snapshots.
 bench_fio() {
-	local job=$WB_REPO/bench/fio/$1 rc=0 secs sampler
+	local job=$WB_REPO/bench/fio/$1 rc=0 secs sampler v
 	secs=$((${BENCH_CASE_TIMEOUT:-900} - 30))
 	bench_info job "bench/fio/$1"
 	for v in DIR BS SIZE; do
