@@ -37,21 +37,23 @@ VMSTAT_KEYS = re.compile(
 # Rows of the reclaim section of the table: label, function of a delta dict.
 VMSTAT_ROWS = [
     ('nr_vmscan_write', lambda d, m: d.get('nr_vmscan_write', 0)),
-    ('  file (- pswpout)', lambda d, m: d.get('nr_vmscan_write', 0) - d.get('pswpout', 0)),
+    ('file writes (vmscan - pswpout)', lambda d, m: d.get('nr_vmscan_write', 0) - d.get('pswpout', 0)),
     ('nr_vmscan_immediate_reclaim', lambda d, m: d.get('nr_vmscan_immediate_reclaim', 0)),
     ('pgscan (anon+file)', lambda d, m: d.get('pgscan_anon', 0) + d.get('pgscan_file', 0)),
-    ('  pgscan_direct', lambda d, m: d.get('pgscan_direct', 0)),
+    ('pgscan_direct', lambda d, m: d.get('pgscan_direct', 0)),
     ('pgsteal (anon+file)', lambda d, m: d.get('pgsteal_anon', 0) + d.get('pgsteal_file', 0)),
     ('allocstall (all zones)', lambda d, m: sum(v for k, v in d.items()
                                                 if k.startswith('allocstall_'))),
     ('pswpout', lambda d, m: d.get('pswpout', 0)),
-    ('nr_writeback_temp (peak)', lambda d, m: d.get('peak', {}).get('nr_writeback_temp', 0)),
-    ('nr_dirty (peak)', lambda d, m: d.get('peak', {}).get('nr_dirty', 0)),
-    ('nr_writeback (peak)', lambda d, m: d.get('peak', {}).get('nr_writeback', 0)),
+    ('nr_writeback_temp (peak)', lambda d, m: d['peak'].get('nr_writeback_temp')),
+    ('nr_dirty (peak)', lambda d, m: d['peak'].get('nr_dirty')),
+    ('nr_writeback (peak)', lambda d, m: d['peak'].get('nr_writeback')),
     ('oom_kill', lambda d, m: d.get('oom_kill', 0)),
-    ('memcg events max / failcnt', lambda d, m: m.get('max', m.get('failcnt', 0))),
-    ('memcg oom_kill', lambda d, m: m.get('oom_kill', 0)),
+    ('memcg events max / failcnt', lambda d, m: m.get('max', m.get('failcnt')) if m else None),
+    ('memcg oom_kill', lambda d, m: m.get('oom_kill') if m else None),
 ]
+# Reclaim rows shown even when both kernels have 0 there.
+KEY_ROWS = ('file writes (vmscan - pswpout)', 'oom_kill', 'memcg oom_kill')
 # A report in the console that is an outcome here, not a failure.
 OOM_REPORT = re.compile(r'invoked oom-killer|Memory cgroup out of memory|Out of memory')
 BOOT_ERRORS = {'124': 'guest timed out', '125': 'guest crashed'}
@@ -199,6 +201,16 @@ def spread(values):
             'max': max(values), 'q1': q1, 'q3': q3}
 
 
+def medians(vm):
+    """Median of each VMSTAT_ROWS value over the runs that have it."""
+    out = {}
+    for label, f in VMSTAT_ROWS:
+        values = [v for v in (f(d, m) for d, m in vm) if v is not None]
+        if values:
+            out[label] = statistics.median(values)
+    return out
+
+
 def summarize(runs):
     cases = {}
     for r in runs:
@@ -221,9 +233,7 @@ def summarize(runs):
                 'oom_kills': sum(r['oom_kills'] for r in rs),
                 'bw_mib_s': spread(ok),
                 'hog_mib_s': spread(hog),
-                'vmstat_median': {label: statistics.median(f(d, m) for d, m in vm)
-                                  for label, f in VMSTAT_ROWS} if vm else {},
-                'memcg': bool(vm and vm[0][1]),
+                'vmstat_median': medians(vm),
                 'reasons': sorted({r['reason'] for r in rs if r['reason']}),
             }
         b, p = s['baseline']['bw_mib_s'], s['patched']['bw_mib_s']
@@ -302,8 +312,10 @@ def render(meta, summary, boots):
             out.append('%-*s  %-8s %*s %*s' % (w, '', 'OOM kill', col, b['oom_kills'], col, p['oom_kills']))
     out.append('')
     out.append('Reclaim: median per run of /proc/vmstat deltas (peaks: sampled every second) and'
-               ' of the cgroup\'s memory.events (runs that finished or were OOM-killed)')
-    out.append('%-*s  %-28s %12s %12s' % (w, '', '', 'baseline', 'patched'))
+               ' of the cgroup\'s memory.events')
+    out.append('(runs that finished or were OOM-killed; rows that are 0 on both kernels are left out,'
+               ' but for file writes and OOM kills)')
+    out.append('%-*s  %-31s %12s %12s' % (w, '', '', 'baseline', 'patched'))
     for case, s in summary.items():
         b, p = s['baseline']['vmstat_median'], s['patched']['vmstat_median']
         if not b and not p:
@@ -311,11 +323,9 @@ def render(meta, summary, boots):
         first = True
         for label, _ in VMSTAT_ROWS:
             bv, pv = b.get(label), p.get(label)
-            if label.startswith('memcg') and not (s['baseline']['memcg'] or s['patched']['memcg']):
+            if bv is None and pv is None or not bv and not pv and label not in KEY_ROWS:
                 continue
-            if label in ('pswpout', 'nr_writeback_temp (peak)') and not bv and not pv:
-                continue
-            out.append('%-*s  %-28s %12s %12s %s' % (
+            out.append('%-*s  %-31s %12s %12s %s' % (
                 w, case if first else '', label,
                 '-' if bv is None else '%d' % bv, '-' if pv is None else '%d' % pv,
                 pct(pv, bv) if bv and pv is not None else ''))
