@@ -140,9 +140,14 @@ run_checks() {
 	}
 	host_case "$dir" maintainers-fresh "$rc"
 	rc=0
-	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
+	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* bench/workloads/*.sh .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
 	[ $rc = 0 ] || cat "$dir/shellcheck.log" >&2
 	host_case "$dir" shellcheck "$rc"
+	# scripts/harness bench's summary on a made-up run (no guest needed)
+	rc=0
+	python3 "$WB_REPO/scripts/lib/test_bench.py" >"$dir/bench-summary.log" 2>&1 || rc=1
+	[ $rc = 0 ] || cat "$dir/bench-summary.log" >&2
+	host_case "$dir" bench-summary "$rc"
 }
 
 cmd_export() {

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest-side helpers for benchmark workloads (bench/workloads/*.sh), sourced
+# by scripts/guest/bench. BENCH_OUT is the directory of the running case.
+# shellcheck shell=bash
+
+bench_quick() {
+	[ "${BENCH_QUICK:-0}" = 1 ]
+}
+
+# bench_info KEY VALUE: one line of CASE/info.
+bench_info() {
+	printf '%s=%s\n' "$1" "$2" >>"$BENCH_OUT/info"
+}
+
+bench_skip() {
+	printf '%s\n' "$*" >"$BENCH_OUT/skip"
+	echo "skipped: $*"
+}
+
+bench_error() {
+	printf '%s\n' "$*" >>"$BENCH_OUT/error"
+	echo "error: $*" >&2
+	return 1
+}
+
+# bench_lru lru|mglru: classic LRU or multi-gen LRU for the next run.
+bench_lru() {
+	local f=/sys/kernel/mm/lru_gen/enabled want
+	case $1 in
+	lru) want=n ;;
+	mglru) want=y ;;
+	*) bench_error "unknown LRU '$1'"; return ;;
+	esac
+	if [ ! -e "$f" ]; then
+		[ "$want" = y ] || { bench_info lru_gen none; return 0; }
+		bench_skip "no $f: kernel without CONFIG_LRU_GEN"
+		return 1
+	fi
+	echo "$want" >"$f" || { bench_error "cannot write $want to $f"; return; }
+	bench_info lru_gen "$(cat "$f")"
+}
+
+# bench_scratch DEVICE FSTYPE: a fresh filesystem on $BENCH_MNT.
+bench_scratch() {
+	scratch_fs "$1" "$2" "$BENCH_MNT" || bench_error "mkfs/mount $2 on $1 failed"
+	bench_info fs "$2"
+	bench_info mount "$(grep " $BENCH_MNT " /proc/mounts)"
+}
+
+# bench_cgroup LIMIT: a fresh memory cgroup "bench" limited to LIMIT
+# (memory.max on cgroup v2, memory.limit_in_bytes on v1); BENCH_CG is its
+# directory and bench_fio starts fio in it.
+bench_cgroup() {
+	local limit=$1
+	if [ -d /sys/fs/cgroup/memory ]; then
+		BENCH_CG=/sys/fs/cgroup/memory/bench
+		mkdir -p "$BENCH_CG" && echo "$limit" >"$BENCH_CG"/memory.limit_in_bytes ||
+			bench_error "cannot make a cgroup v1 memory limit of $limit" || return
+		bench_info cgroup "v1 memory.limit_in_bytes=$limit"
+	else
+		BENCH_CG=/sys/fs/cgroup/bench
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control &&
+			mkdir -p "$BENCH_CG" && echo "$limit" >"$BENCH_CG"/memory.max ||
+			bench_error "cannot make a cgroup v2 memory.max of $limit" || return
+		bench_info cgroup "v2 memory.max=$limit"
+	fi
+}
+
+# bench_fio JOB: run bench/fio/JOB (its variables in the environment) with
+# JSON output, in $BENCH_CG if set, between two /proc/vmstat snapshots.
+bench_fio() {
+	local job=$WB_REPO/bench/fio/$1 rc=0 secs sampler v
+	secs=$((${BENCH_CASE_TIMEOUT:-900} - 30))
+	bench_info job "bench/fio/$1"
+	for v in DIR BS SIZE; do
+		[ -z "${!v:-}" ] || bench_info "$v" "${!v}"
+	done
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	cat /proc/vmstat >"$BENCH_OUT/vmstat.before"
+	# gauges, sampled every second: bench.py reports their peaks
+	(while :; do
+		grep -E '^(nr_dirty|nr_writeback|nr_writeback_temp) ' /proc/vmstat
+		sleep 1
+	done >"$BENCH_OUT/vmstat.samples") &
+	sampler=$!
+	# shellcheck disable=SC2016 # the inner shell expands them
+	timeout -k 10 "$secs" sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs" || exit 126
+		shift; exec "$@"' sh "${BENCH_CG:-}" \
+		fio --eta=never --output-format=json --output="$BENCH_OUT/fio.json" "$job" \
+		>"$BENCH_OUT/fio.out" 2>&1 || rc=$?
+	# fio's jobs can outlive it when the OOM killer took the parent
+	[ -z "${BENCH_CG:-}" ] || bench_cgroup_empty
+	cat /proc/vmstat >"$BENCH_OUT/vmstat.after"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null
+	echo "$rc" >"$BENCH_OUT/fio.rc"
+	[ "$rc" = 0 ] || echo "fio exited with $rc: $(tail -n 3 "$BENCH_OUT/fio.out")" >&2
+	bench_cgroup_files
+	return 0
+}
+
+# Kill what is left in $BENCH_CG and wait until it is empty.
+bench_cgroup_empty() {
+	local i pid
+	for ((i = 0; i < 60; i++)); do
+		[ -n "$(cat "$BENCH_CG/cgroup.procs")" ] || return 0
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done <"$BENCH_CG/cgroup.procs"
+		sleep 1
+	done
+	echo "processes left in $BENCH_CG: $(cat "$BENCH_CG/cgroup.procs")" >&2
+}
+
+bench_cgroup_files() {
+	local f
+	[ -n "${BENCH_CG:-}" ] || return 0
+	for f in memory.events memory.stat memory.peak memory.failcnt memory.oom_control \
+		memory.max_usage_in_bytes; do
+		[ ! -r "$BENCH_CG/$f" ] || cat "$BENCH_CG/$f" >"$BENCH_OUT/$f"
+	done
+}
+
+# After each case: whatever it left running or mounted goes.
+bench_cleanup() {
+	local pid cg
+	if [ -r "$BENCH_OUT/pids" ]; then
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done <"$BENCH_OUT/pids"
+	fi
+	for cg in /sys/fs/cgroup/bench /sys/fs/cgroup/memory/bench; do
+		[ -d $cg ] || continue
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done <$cg/cgroup.procs
+		sleep 1
+		rmdir $cg 2>/dev/null || echo "cannot remove $cg" >&2
+	done
+	grep -E ' /mnt/(scratch|fuse) ' /proc/mounts | while read -r _ mnt _; do
+		umount "$mnt" 2>/dev/null || umount -l "$mnt"
+	done
+	swapoff -a 2>/dev/null
+	rm -rf /tmp/bench
+	return 0
+}

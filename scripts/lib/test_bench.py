@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/lib/bench.py on a made-up bench run (no guest, no fio).
+
+usage: test_bench.py   (scripts/harness check runs it as host/series:bench-summary)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bench.py')
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def fio_json(mib_s):
+    return 'fio: a warning before the JSON\n' + json.dumps({'jobs': [{
+        'jobname': 'seqwrite', 'error': 0, 'elapsed': 10,
+        'write': {'bw_bytes': int(mib_s * 2**20), 'iops': 10, 'io_bytes': 2**28,
+                  'runtime': 10000, 'clat_ns': {'mean': 5000, 'percentile': {'99.000000': 9000}}}}]})
+
+
+def vmstat(**kw):
+    base = {'nr_vmscan_write': 0, 'pgscan_file': 0, 'pgscan_anon': 0, 'pgsteal_file': 0,
+            'pgsteal_anon': 0, 'allocstall_normal': 0, 'oom_kill': 0, 'pswpout': 0}
+    base.update(kw)
+    return ''.join('%s %d\n' % kv for kv in base.items())
+
+
+def make_case(bdir, case, mib_s=None, oom=0, fio_rc=0, written=0, skip=None):
+    cdir = os.path.join(bdir, case)
+    write(os.path.join(cdir, 'info'), 'fs=ext4\n')
+    if skip:
+        write(os.path.join(cdir, 'skip'), skip + '\n')
+        write(os.path.join(cdir, 'case.rc'), '0\n')
+        return
+    write(os.path.join(cdir, 'vmstat.before'), vmstat())
+    write(os.path.join(cdir, 'vmstat.after'), vmstat(oom_kill=oom, pgscan_file=1000,
+                                                     nr_vmscan_write=written))
+    write(os.path.join(cdir, 'memory.events'), 'max 7\noom_kill %d\n' % oom)
+    write(os.path.join(cdir, 'fio.rc'), '%d\n' % fio_rc)
+    write(os.path.join(cdir, 'fio.json'), fio_json(mib_s) if mib_s else '')
+    write(os.path.join(cdir, 'case.rc'), '0\n')
+
+
+def make_boot(rundir, rnd, kernel, cases, rc=0, console=''):
+    bdir = os.path.join(rundir, 'round-%d' % rnd, kernel, 'boot-v2-1G')
+    write(os.path.join(bdir, 'plan'), ''.join('w/%s\n' % c for c in cases))
+    write(os.path.join(bdir, 'boot.rc'), '%d\n' % rc)
+    write(os.path.join(bdir, 'console.log'), console)
+    write(os.path.join(bdir, 'uname'), '6.1.192\n')
+    write(os.path.join(bdir, 'guest-info'), 'cpus=1\nmem_kib=1000000\n')
+    return bdir
+
+
+class BenchSummary(unittest.TestCase):
+    def run_bench(self, rundir):
+        r = subprocess.run([sys.executable, BENCH, rundir], capture_output=True, text=True)
+        with open(os.path.join(rundir, 'results.json')) as f:
+            return r.returncode, r.stdout, json.load(f)
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.rundir = self.tmp.name
+        write(os.path.join(self.rundir, 'meta'), 'accel=tcg\nrounds=2\n')
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_ratio_oom_and_skip(self):
+        for rnd, (b, p) in enumerate([(100, 110), (120, 120)], 1):
+            bd = make_boot(self.rundir, rnd, 'baseline', ['a', 'v1', 'f'])
+            make_case(bd, 'a', b, written=5)
+            make_case(bd, 'v1', None, oom=1, fio_rc=137, written=3)
+            make_case(bd, 'f', skip='no server')
+            pd = make_boot(self.rundir, rnd, 'patched', ['a', 'v1', 'f'])
+            make_case(pd, 'a', p)
+            make_case(pd, 'v1', 50)
+            make_case(pd, 'f', skip='no server')
+        rc, out, res = self.run_bench(self.rundir)
+        self.assertEqual(rc, 0, out)
+        s = res['summary']
+        self.assertAlmostEqual(s['a']['baseline']['bw_mib_s']['median'], 110)
+        self.assertAlmostEqual(s['a']['patched']['bw_mib_s']['median'], 115)
+        self.assertAlmostEqual(s['a']['ratio'], 115 / 110)
+        self.assertAlmostEqual(s['a']['paired_ratio']['max'], 1.1)
+        self.assertEqual(s['v1']['baseline']['statuses'], {'oom': 2})
+        self.assertEqual(s['v1']['baseline']['oom_kills'], 2)
+        self.assertNotIn('ratio', s['v1'])
+        self.assertEqual(s['f']['patched']['statuses'], {'skipped': 2})
+        self.assertEqual(s['a']['baseline']['vmstat_median']['nr_vmscan_write'], 5)
+        self.assertIn('0 ok, 2 OOM', out)
+        self.assertIn('115.00 (   4.55%)', out)
+        with open(os.path.join(self.rundir, 'ratios.dat')) as f:
+            self.assertIn('v1 ? ? ? ? ?', f.read())
+
+    def test_crash_and_report_fail(self):
+        bd = make_boot(self.rundir, 1, 'baseline', ['a', 'b'], rc=125,
+                       console='wb-harness: test a begin\nBUG: unable to handle page fault\n')
+        make_case(bd, 'a', 100)
+        pd = make_boot(self.rundir, 1, 'patched', ['a', 'b'])
+        make_case(pd, 'a', 100)
+        make_case(pd, 'b', 100)
+        rc, out, res = self.run_bench(self.rundir)
+        self.assertEqual(rc, 1)
+        self.assertIn('guest crashed', out)
+        self.assertIn('kernel report in round-1/baseline/boot-v2-1G during a', out)
+        st = {(r['kernel'], r['case']): r['status'] for r in res['runs']}
+        self.assertEqual(st[('baseline', 'b')], 'not-run')
+        self.assertEqual(st[('baseline', 'a')], 'ok')
+
+    def test_oom_report_is_no_failure_but_broken_case_is(self):
+        console = 'wb-harness: test a begin\nfio invoked oom-killer: gfp_mask=0x0\nCall Trace:\n'
+        for k in ('baseline', 'patched'):
+            bd = make_boot(self.rundir, 1, k, ['a'], console=console)
+            make_case(bd, 'a', None, fio_rc=1)
+        rc, out, _ = self.run_bench(self.rundir)
+        self.assertEqual(rc, 1)
+        self.assertNotIn('kernel report', out)
+        self.assertIn('a failed on every run of both kernels', out)
+
+
+if __name__ == '__main__':
+    unittest.main()
