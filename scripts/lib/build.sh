@@ -4,13 +4,15 @@
 # shellcheck shell=bash
 
 # config_fragments FLAVOUR VARIANT: "debug" adds the lockdep/KASAN set, the
-# patched kernel the symbols (KUnit tests) the series adds.
+# patched kernel the symbols (KUnit tests) the series adds, bisect the
+# filesystems the series touches, which the guest kernel leaves out.
 config_fragments() {
 	local flavour=$1 variant=$2
 	printf '%s\n' "$WB_REPO/scripts/kconfig/qemu.config"
-	if [ "$variant" = patched ]; then
-		printf '%s\n' "$WB_REPO/scripts/kconfig/series.config"
-	fi
+	case $variant in
+	patched) printf '%s\n' "$WB_REPO/scripts/kconfig/series.config" ;;
+	bisect) printf '%s\n' "$WB_REPO/scripts/kconfig/fs-build.config" ;;
+	esac
 	if [ "$flavour" != normal ]; then
 		printf '%s\n' "$WB_REPO/scripts/kconfig/$flavour.config"
 	fi

@@ -134,6 +134,12 @@ run_checks() {
 	host_case "$dir" patches-fresh "$rc"
 	rm -rf "$tmp"
 	rc=0
+	maintainers_expected "$ptree" | cmp -s - <(git -C "$ptree" show "$WB_BRANCH:MAINTAINERS") || {
+		rc=1
+		echo "MAINTAINERS of the series differs from MAINTAINERS.snippet: run 'scripts/harness maintainers'" >&2
+	}
+	host_case "$dir" maintainers-fresh "$rc"
+	rc=0
 	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* bench/workloads/*.sh .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
 	[ $rc = 0 ] || cat "$dir/shellcheck.log" >&2
 	host_case "$dir" shellcheck "$rc"
@@ -163,6 +169,46 @@ apply_series_from_branch() {
 	git -C "$dir" merge-base --is-ancestor "$BASE_REV" "$WB_BRANCH" ||
 		die "$WB_BRANCH in $dir is not based on $BASE_REV"
 	printf '%s\n' "$dir"
+}
+
+# The series' MAINTAINERS: the base's, with MAINTAINERS.snippet merged in.
+maintainers_expected() {
+	local ptree=$1 tmp
+	tmp=$(mktemp)
+	git -C "$ptree" show "$BASE_REV:MAINTAINERS" >"$tmp"
+	python3 "$WB_REPO/scripts/lib/maintainers.py" "$WB_REPO/MAINTAINERS.snippet" "$tmp"
+	rm -f "$tmp"
+}
+
+MAINTAINERS_SUBJECT="MAINTAINERS: add the reclaim writeback tests"
+
+# Regenerate the series' MAINTAINERS commit from MAINTAINERS.snippet:
+# amend the commit if the series has one, add it at the end otherwise.
+cmd_maintainers() {
+	local ptree rev
+	resolve_base
+	ptree=$(apply_series) || exit 1
+	git -C "$ptree" diff --quiet HEAD || die "$ptree has uncommitted changes: commit them first"
+	maintainers_expected "$ptree" >"$ptree/MAINTAINERS"
+	if git -C "$ptree" diff --quiet -- MAINTAINERS; then
+		info "MAINTAINERS is current"
+		return
+	fi
+	rev=$(git -C "$ptree" log --format=%H --fixed-strings --grep="$MAINTAINERS_SUBJECT" "$BASE_REV..HEAD" | head -1)
+	if [ -n "$rev" ]; then
+		git -C "$ptree" commit -q --fixup="$rev" -- MAINTAINERS
+		GIT_SEQUENCE_EDITOR=: git -C "$ptree" rebase -q -i --autosquash "$BASE_REV"
+	else
+		git -C "$ptree" commit -q -s -F - -- MAINTAINERS <<MSG
+$MAINTAINERS_SUBJECT
+
+The series adds KUnit tests to mm/ and kselftests to
+tools/testing/selftests/. Name who looks after them and where they are
+discussed, so that get_maintainer.pl copies the right people on changes
+to them.
+MSG
+	fi
+	info "MAINTAINERS commit updated: run 'scripts/harness export'"
 }
 
 cmd_check() {
@@ -226,8 +272,10 @@ cmd_all() {
 
 # Every patch of the series must build on its own, also without swap and
 # without shmem (WB_BISECT_FLAVOURS). Quick mode compiles the directories
-# each patch touches (all of mm/ when it touches a header); --full builds
-# bzImage. A worktree of its own keeps the patched tree untouched.
+# each patch touches (all of mm/ when it touches a header under include/,
+# the header's directory for any other header), with the filesystems of
+# scripts/kconfig/fs-build.config enabled; --full builds bzImage. A
+# worktree of its own keeps the patched tree untouched.
 cmd_bisect() {
 	local ptree btree i=0 rev flavour out dirs
 	resolve_base
@@ -237,7 +285,8 @@ cmd_bisect() {
 		i=$((i + 1))
 		git -C "$btree" checkout -q --detach -f "$rev"
 		dirs=$(git -C "$btree" diff --name-only "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
-			awk '/\.h$/ { print "mm/" } /\.c$/ { sub("/[^/]*$", "/"); print }' | sort -u)
+			awk '/^include\/.*\.h$/ { print "mm/"; next }
+			     /\.[ch]$/ { sub("/[^/]*$", "/"); print }' | sort -u)
 		if [ -z "$dirs${BISECT_FULL:-}" ]; then
 			info "patch $i: no kernel source touched"
 			continue
