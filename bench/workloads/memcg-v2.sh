@@ -22,5 +22,14 @@ case_run() {
 		limit=128M size=256M
 	fi
 	bench_cgroup "$limit" || return
+	if [ "$cgroups" = v1 ]; then
+		# Yafang Shao's reproducer of 6.1's MGLRU OOM kills: global dirty
+		# limits above RAM, so that only reclaim (and the 30 s expiry)
+		# starts writeback of the cgroup's dirty pages; cgroup v1 has no
+		# dirty throttling of its own.
+		echo 2147483648 >/proc/sys/vm/dirty_background_bytes
+		echo 4294967296 >/proc/sys/vm/dirty_bytes
+		bench_info sysctl "vm.dirty_background_bytes=2G vm.dirty_bytes=4G"
+	fi
 	DIR=$BENCH_MNT SIZE=$size bench_fio memcg-seqwrite.fio
 }

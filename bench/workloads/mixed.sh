@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Mixed pressure, no cgroup: an anonymous-memory hog (bench/anon-hog.py,
-# 60% of RAM, rewritten pass after pass) with swap on vdb, and two dirty-file
+# 70% of RAM, rewritten pass after pass) with swap on vdb, and two dirty-file
 # writers on ext4 (bench/fio/mixed-writers.fio) that together write as much
-# as RAM, throttled at the dirty limit. Outcomes: the writers' throughput,
-# the hog's rate (hog.json), allocation stalls and reclaim counters.
+# as RAM to a disk slower than they are (16 MiB/s), so that they run at the
+# dirty limit. Outcomes: the writers' throughput, the hog's rate (hog.json),
+# allocation stalls and reclaim counters.
 # shellcheck shell=bash disable=SC2034 # the variables are read by scripts/lib/bench.sh
 cgroups=v2
 mem=1G
 case_timeout=900
+# writes (both disks) limited to 16 MiB/s: the flushers lag behind the writers
+disk_opts='throttling.bps-write=16777216'
 cases='mixed-ext4-lru mixed-ext4-mglru'
 
 # case_run mixed-FS-LRU
@@ -21,7 +24,7 @@ case_run() {
 		return
 	fi
 	mem_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
-	hog=$((mem_mib * 60 / 100))
+	hog=$((mem_mib * 70 / 100))
 	! bench_quick || div=8
 	size=$((mem_mib / div))
 	bench_info hog_mib "$hog"

@@ -74,7 +74,7 @@ bench_host_info() {
 }
 
 cmd_bench() {
-	local kbase kpatch rundir rounds r key k bdir rc=0 failed=0 wl tmo accel
+	local kbase kpatch rundir rounds r key k bdir rc=0 failed=0 wl tmo accel kcg kmem kdisk
 	local -a cases pats
 	local -A groups=() secs=()
 	need fio fio
@@ -104,10 +104,12 @@ cmd_bench() {
 	if printf '%s\n' "${cases[@]}" | grep -q '^fuse/'; then
 		bench_fuse_server
 	fi
-	# One boot per (cgroup mode, memory) of each kernel in each round.
+	# One boot per (cgroup mode, memory, disk options) of each kernel in
+	# each round.
 	for k in "${cases[@]}"; do
 		wl=${k%%/*}
-		key="$(bench_var "$wl" cgroups) $(bench_var "$wl" mem)"
+		kdisk=$(bench_var "$wl" disk_opts)
+		key="$(bench_var "$wl" cgroups) $(bench_var "$wl" mem) ${kdisk:-none}"
 		groups[$key]="${groups[$key]:-} $k"
 		tmo=$(bench_var "$wl" case_timeout)
 		tmo=${tmo:-900}
@@ -134,8 +136,10 @@ cmd_bench() {
 	for ((r = 1; r <= rounds; r++)); do
 		while read -r key; do
 			key=${key//@/ }
+			read -r kcg kmem kdisk <<<"$key"
+			[ "$kdisk" != none ] || kdisk=
 			for k in baseline patched; do
-				bdir=$rundir/round-$r/$k/boot-${key// /-}
+				bdir=$rundir/round-$r/$k/boot-$kcg-$kmem${kdisk:+-slowdisk}
 				mkdir -p "$bdir"
 				# shellcheck disable=SC2086 # a list of cases
 				printf '%s\n' ${groups[$key]} >"$bdir/plan"
@@ -144,9 +148,9 @@ export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest' BENCH_QUICK='$BENCH_QUIC
 export BENCH_CASE_TIMEOUT='$([ "$BENCH_QUICK" = 1 ] && echo "$BENCH_QUICK_TIMEOUT" || echo 900)'
 exec bash '$WB_REPO/scripts/guest/bench' ${groups[$key]}
 JOB
-				info "round $r/$rounds: $k, cgroup ${key% *}, ${key#* }:${groups[$key]}"
+				info "round $r/$rounds: $k, cgroup $kcg, $kmem${kdisk:+, $kdisk}:${groups[$key]}"
 				rc=0
-				WB_CGROUPS=${key% *} WB_MEM=${key#* } WB_DISKS="a:4G b:4G" WB_DISK_OPTS="" \
+				WB_CGROUPS=$kcg WB_MEM=$kmem WB_DISKS="a:4G b:4G" WB_DISK_OPTS=$kdisk \
 					WB_TIMEOUT=${secs[$key]} \
 					boot_guest "$([ $k = baseline ] && echo "$kbase" || echo "$kpatch")" "$bdir" || rc=$?
 				echo "$rc" >"$bdir/boot.rc"
