@@ -17,6 +17,20 @@ variant_build() {
 	printf '%s\n' "$out"
 }
 
+# The kernel image to boot: WB_KERNEL (a control build, a distro kernel
+# built with the guest config) as it is, or the variant built now.
+suite_kernel() {
+	local out
+	if [ -n "${WB_KERNEL:-}" ]; then
+		[ -r "$WB_KERNEL" ] || die "WB_KERNEL=$WB_KERNEL: no such kernel image"
+		info "booting $WB_KERNEL as it is (WB_KERNEL), no build"
+		printf '%s\n' "$WB_KERNEL"
+	else
+		out=$(variant_build) || exit 1
+		printf '%s\n' "$out/arch/x86/boot/bzImage"
+	fi
+}
+
 # suite_var SUITE VAR: a variable a suite file declares.
 suite_var() {
 	local file=$WB_REPO/scripts/suites/$1.suite
@@ -225,7 +239,7 @@ cmd_test() {
 	resolve_base
 	# shellcheck disable=SC2206
 	suites=(${SUITES:-$(all_suites)})
-	kernel=$(variant_build)/arch/x86/boot/bzImage
+	kernel=$(suite_kernel)
 	ptree=$(apply_series) || exit 1
 	for s in "${suites[@]}"; do
 		# shellcheck disable=SC2207
@@ -241,7 +255,7 @@ cmd_test() {
 cmd_boot() {
 	local rundir kernel rc=0
 	resolve_base
-	kernel=$(variant_build)/arch/x86/boot/bzImage
+	kernel=$(suite_kernel)
 	rundir=$(new_rundir "boot-$VARIANT")
 	mkdir -p "$rundir/boot-1"
 	if [ ${#CMD[@]} -gt 0 ]; then
@@ -259,6 +273,9 @@ cmd_ci() {
 	need shellcheck shellcheck
 	rundir=$(new_rundir ci)
 	run_checks "$rundir"
+	# every patch compiles on its own: the directories it touches, normal
+	# config (scripts/harness bisect adds the no-swap and no-shmem ones)
+	WB_BISECT_FLAVOURS=${WB_BISECT_FLAVOURS:-normal} bisect_series "$rundir/host/bisect" || true
 	WB_RUNDIR=$rundir cmd_test
 }
 
@@ -275,15 +292,18 @@ cmd_all() {
 # each patch touches (all of mm/ when it touches a header under include/,
 # the header's directory for any other header), with the filesystems of
 # scripts/kconfig/fs-build.config enabled; --full builds bzImage. A
-# worktree of its own keeps the patched tree untouched.
-cmd_bisect() {
-	local ptree btree i=0 rev flavour out dirs
+# worktree of its own keeps the patched tree untouched. One case per patch
+# and flavour in DIR (host/bisect/NNNN-FLAVOUR), with its build log.
+bisect_series() {
+	local dir=$1 ptree btree i=0 fails=0 rev flavour out dirs subj name rc
+	mkdir -p "$dir"
 	resolve_base
 	ptree=$(apply_series) || exit 1
 	btree=$(ensure_worktree bisect)
 	for rev in $(git -C "$ptree" rev-list --reverse "$BASE_REV..$WB_BRANCH"); do
 		i=$((i + 1))
 		git -C "$btree" checkout -q --detach -f "$rev"
+		subj=$(git -C "$btree" log -1 --format=%s "$rev")
 		dirs=$(git -C "$btree" diff --name-only "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
 			awk '/^include\/.*\.h$/ { print "mm/"; next }
 			     /\.[ch]$/ { sub("/[^/]*$", "/"); print }' | sort -u)
@@ -292,12 +312,31 @@ cmd_bisect() {
 			continue
 		fi
 		for flavour in ${WB_BISECT_FLAVOURS:-normal noswap noshmem}; do
-			info "patch $i ($flavour): $(git -C "$btree" log -1 --format=%s "$rev")"
+			info "patch $i ($flavour): $subj"
 			out=$(build_dir "bisect-$flavour")
+			name=$(printf '%04d-%s' "$i" "$flavour")
+			rc=0
 			# shellcheck disable=SC2086 # a list of directories
-			(build_kernel "$btree" "$out" "$flavour" bisect ${BISECT_FULL:-$dirs}) ||
-				die "patch $i ($(git -C "$btree" log -1 --format=%s "$rev")) does not build ($flavour)"
+			(build_kernel "$btree" "$out" "$flavour" bisect ${BISECT_FULL:-$dirs}) \
+				>"$dir/$name.log" 2>&1 || rc=1
+			if [ $rc != 0 ]; then
+				fails=$((fails + 1))
+				cat "$out/build.log" >>"$dir/$name.log" 2>/dev/null || true
+				grep -E 'error|Error' "$dir/$name.log" | head -20 >&2
+				printf 'error: patch %s (%s) does not build (%s): see %s\n' \
+					"$i" "$subj" "$flavour" "$dir/$name.log" >&2
+			fi
+			host_case "$dir" "$name" "$rc"
 		done
 	done
+	[ "$fails" = 0 ] || return 1
 	info "all $i patches build (${WB_BISECT_FLAVOURS:-normal noswap noshmem})"
+}
+
+cmd_bisect() {
+	local rundir rc=0
+	rundir=$(new_rundir bisect)
+	bisect_series "$rundir/host/bisect" || rc=$?
+	summarize "$rundir"
+	return "$rc"
 }
