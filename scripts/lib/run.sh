@@ -298,7 +298,7 @@ bisect_series() {
 	local dir=$1 ptree btree i=0 fails=0 rev flavour out dirs subj name rc
 	mkdir -p "$dir"
 	resolve_base
-	ptree=$(apply_series) || exit 1
+	ptree=$(apply_series) || return 1
 	btree=$(ensure_worktree bisect)
 	for rev in $(git -C "$ptree" rev-list --reverse "$BASE_REV..$WB_BRANCH"); do
 		i=$((i + 1))
