@@ -29,21 +29,24 @@ qemu_accel() {
 	sed -n 2p "$cache"
 }
 
-# Directories the guest covers with tmpfs (scripts/guest/init): the
-# repository and the cache must live elsewhere to be seen by the guest.
-GUEST_TMPFS="/tmp /run /var/tmp /mnt /dev/shm"
+# guest_path_ok PATH: the guest gets PATH on the kernel command line, which
+# splits at white space.
+guest_path_ok() {
+	case $1 in
+	*[[:space:]]*) die "'$1' contains white space, which the guest's kernel command line cannot carry: use a path without it (or set WB_CACHE)" ;;
+	esac
+}
 
-guest_visible() {
-	local path d
-	path=$(realpath -m "$1")
-	for d in $GUEST_TMPFS; do
-		case $path/ in
-		"$d"/*) die "$1 is under $d, which the guest covers with tmpfs: move it (or set WB_CACHE) elsewhere" ;;
-		esac
-	done
+# qemu_path PATH: PATH as a QEMU option value (commas doubled).
+qemu_path() {
+	printf '%s\n' "${1//,/,,}"
 }
 
 # boot_guest KERNEL OUT: OUT holds job.sh; the console goes to OUT/console.log.
+# The guest sees the host's root read-only, and the repository and the
+# selftest programs at their own paths through 9p shares of their own, so
+# they may live anywhere, also under the directories the guest covers with
+# tmpfs (/tmp, /run, ...).
 # Knobs (environment): WB_MEM (1G), WB_CPUS (2), WB_CGROUPS (v2|v1),
 # WB_DISKS ("name:size ..." raw virtio disks, /dev/vda on in that order),
 # WB_DISK_OPTS (extra -drive options, e.g. throttling.bps-write=N),
@@ -56,8 +59,9 @@ boot_guest() {
 	need busybox busybox-static
 	[ -r "$kernel" ] || die "no kernel image $kernel: run 'scripts/harness build' first"
 	[ -r "$out/job.sh" ] || die "internal: $out/job.sh missing"
-	guest_visible "$WB_REPO"
-	guest_visible "$WB_CACHE"
+	guest_path_ok "$WB_REPO"
+	guest_path_ok "$WB_CACHE"
+	mkdir -p "$WB_CACHE/kselftest"
 	rm -f "$out/exit-status" "$out/console.log"
 	for d in ${WB_DISKS:-}; do
 		name=${d%%:*}
@@ -72,11 +76,15 @@ boot_guest() {
 		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
 		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"
 		-kernel "$kernel"
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} ${WB_APPEND:-}"
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_CACHE/kselftest ${WB_APPEND:-}"
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
 		-fsdev "local,id=results,path=$out,security_model=none"
 		-device virtio-9p-pci,fsdev=results,mount_tag=results
+		-fsdev "local,id=repo,path=$(qemu_path "$WB_REPO"),security_model=none,readonly=on"
+		-device virtio-9p-pci,fsdev=repo,mount_tag=wbrepo
+		-fsdev "local,id=ksft,path=$(qemu_path "$WB_CACHE/kselftest"),security_model=none,readonly=on"
+		-device virtio-9p-pci,fsdev=ksft,mount_tag=wbksft
 		"${disks[@]}")
 	if [ "${WB_VERBOSE:-0}" = 1 ]; then
 		qemu+=(-chardev "stdio,id=con,signal=off,logfile=$out/console.log" -serial chardev:con)

@@ -141,9 +141,13 @@ run_checks() {
 	tmp=$(mktemp -d)
 	export_series "$ptree" "$tmp"
 	rc=0
-	# Cc: lines come from the base tree's MAINTAINERS, which may differ in
-	# a user's tree: they do not count.
-	diff -ru -I '^Cc: ' --exclude=.gitignore "$WB_REPO/patches" "$tmp" >"$dir/fresh.log" 2>&1 || rc=1
+	# What depends on the base tree does not count: Cc: lines (its
+	# MAINTAINERS), the base-commit (Debian's revision, or a user's tree),
+	# blob ids and hunk positions (a revision that changed a file the
+	# series touches, elsewhere in it). The changes themselves, the
+	# changelogs and the cover letter do.
+	diff -ru -I '^Cc: ' -I '^base-commit: ' -I '^index [0-9a-f]*\.\.[0-9a-f]*' -I '^@@ ' \
+		--exclude=.gitignore "$WB_REPO/patches" "$tmp" >"$dir/fresh.log" 2>&1 || rc=1
 	[ $rc = 0 ] || { echo "patches/ is stale: run 'scripts/harness export'" >&2; head -40 "$dir/fresh.log" >&2; }
 	host_case "$dir" patches-fresh "$rc"
 	rm -rf "$tmp"

@@ -6,43 +6,65 @@
 
 DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 
-# Unpack Debian's tarball once into $WB_CACHE/debian-linux and commit it with
-# a fixed identity and date: the commit id is the same on every machine that
-# has the same package version.
-debian_repo() {
-	local repo=$WB_CACHE/debian-linux ver tmp
-	if [ -e "$repo/.git/wb-complete" ]; then
-		printf '%s\n' "$repo"
+# Debian revises linux-source-6.1 without changing the upstream version
+# (6.1.192-1, -2, -3 in one month), each revision a different tree. Every
+# tarball the harness meets becomes a commit of its own in one bare
+# repository, $WB_CACHE/base.git, made with a fixed identity and date and a
+# message naming the package revision: the same tarball gives the same
+# commit on every machine, and a new revision gives a new base without
+# touching the old one. refs/wb-base/<sha256> records which is which.
+
+# tarball_key TARBALL: its sha256, remembered per (path, size, mtime).
+tarball_key() {
+	local tarball=$1 repo=$2 id key
+	id="$(realpath "$tarball") $(stat -Lc '%s %Y' "$tarball")"
+	key=$(awk -v id="$id" 'substr($0, 1, length(id) + 1) == id " " { k = $NF } END { print k }' \
+		"$repo/wb-tarballs" 2>/dev/null)
+	if [ -z "$key" ]; then
+		key=$(sha256sum "$tarball" | cut -c1-16)
+		printf '%s %s\n' "$id" "$key" >>"$repo/wb-tarballs"
+	fi
+	printf '%s\n' "$key"
+}
+
+# tarball_origin TARBALL: the Debian package (and revision) it came from.
+tarball_origin() {
+	local pkg
+	pkg=$(dpkg-query -S "$(realpath "$1")" 2>/dev/null | cut -d: -f1) && [ -n "$pkg" ] &&
+		printf 'Debian %s %s\n' "$pkg" "$(dpkg-query -W -f='${Version}' "$pkg")" && return
+	printf '%s\n' "$(basename "$1")"
+}
+
+# debian_base: sets SRC_REPO and BASE_REV for $DEBIAN_TARBALL.
+debian_base() {
+	local repo=$WB_CACHE/base.git key tmp ver tree origin
+	[ -r "$DEBIAN_TARBALL" ] ||
+		die "$DEBIAN_TARBALL missing: install it with 'apt-get install linux-source-6.1', or set KERNEL_SRC to a v6.1.y git tree"
+	[ -d "$repo" ] || git init -q --bare "$repo"
+	key=$(tarball_key "$DEBIAN_TARBALL" "$repo")
+	SRC_REPO=$repo
+	if BASE_REV=$(git -C "$repo" rev-parse -q --verify "refs/wb-base/$key^{commit}"); then
 		return
 	fi
-	if [ ! -r "$DEBIAN_TARBALL" ]; then
-		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-			info "installing linux-source-6.1"
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-source-6.1 >&2 ||
-				die "apt-get install linux-source-6.1 failed"
-		fi
-		[ -r "$DEBIAN_TARBALL" ] ||
-			die "$DEBIAN_TARBALL missing: install it with 'apt-get install linux-source-6.1', or set KERNEL_SRC to a v6.1.y git tree"
-	fi
 	need xz xz-utils
-	rm -rf "$repo"
-	tmp=$repo.tmp
-	rm -rf "$tmp"
+	tmp=$WB_CACHE/base-unpack.tmp
+	rm -rf "$tmp" "$tmp.index"
 	mkdir -p "$tmp"
 	info "unpacking $DEBIAN_TARBALL"
 	tar -xJf "$DEBIAN_TARBALL" -C "$tmp" --strip-components=1
 	ver=$(kernel_version <"$tmp/Makefile")
 	check_version "$ver" "$DEBIAN_TARBALL"
-	info "committing the base tree (Linux $ver)"
-	git -C "$tmp" init -q -b base
+	origin=$(tarball_origin "$DEBIAN_TARBALL")
+	info "committing the base tree (Linux $ver, $origin)"
 	# Debian's top-level .gitignore ignores everything ("/*"): force-add.
-	git -C "$tmp" add -f -A
-	git_fixed -C "$tmp" commit -q -m "Linux $ver (Debian linux-source-6.1)" \
-		-m "Unpacked from $(basename "$DEBIAN_TARBALL") by the writeback-series harness."
-	git -C "$tmp" tag "v$ver"
-	touch "$tmp/.git/wb-complete"
-	mv "$tmp" "$repo"
-	printf '%s\n' "$repo"
+	GIT_INDEX_FILE=$tmp.index git --git-dir="$repo" --work-tree="$tmp" \
+		-c core.autocrlf=false add -f -A
+	tree=$(GIT_INDEX_FILE=$tmp.index git --git-dir="$repo" write-tree)
+	BASE_REV=$(git_fixed --git-dir="$repo" commit-tree "$tree" \
+		-m "Linux $ver ($origin)" \
+		-m "Unpacked from $(basename "$DEBIAN_TARBALL") (sha256 $key...) by the writeback-series harness.")
+	git -C "$repo" update-ref "refs/wb-base/$key" "$BASE_REV"
+	rm -rf "$tmp" "$tmp.index"
 }
 
 # shellcheck disable=SC2034 # SRC_REPO, BASE_REV, BASE_VERSION are its results
@@ -58,10 +80,17 @@ resolve_base() {
 		ver=$(git -C "$SRC_REPO" show "$BASE_REV:Makefile" | kernel_version)
 		check_version "$ver" "$SRC_REPO at ${KERNEL_REF:-HEAD}"
 	else
-		SRC_REPO=$(debian_repo)
-		BASE_REV=$(git -C "$SRC_REPO" rev-parse "base^{commit}")
+		debian_base
 	fi
 	BASE_VERSION=$(git -C "$SRC_REPO" show "$BASE_REV:Makefile" | kernel_version)
+}
+
+# worktree_unexported DIR: DIR has uncommitted changes, or commits made
+# after the last apply (DIR.stamp).
+worktree_unexported() {
+	local dir=$1
+	[ -n "$(git -C "$dir" status --porcelain --untracked-files=no 2>/dev/null)" ] && return 0
+	[ -r "$dir.stamp" ] && [ "$(git -C "$dir" rev-parse HEAD 2>/dev/null)" != "$(sed -n 2p "$dir.stamp")" ]
 }
 
 # ensure_worktree NAME: a worktree of SRC_REPO under the cache, detached at
@@ -75,7 +104,12 @@ ensure_worktree() {
 		return
 	fi
 	if [ -e "$dir" ]; then
+		# a worktree of another base (an older cache, another KERNEL_SRC):
+		# replaced, unless it holds work that is not in patches/ yet
+		worktree_unexported "$dir" &&
+			die "$dir belongs to another base and has work that is not in patches/: export it with that base (the same KERNEL_SRC), or remove $dir"
 		git -C "$dir" worktree remove --force "$dir" 2>/dev/null || rm -rf "$dir"
+		rm -f "$dir.stamp"
 	fi
 	git -C "$SRC_REPO" worktree prune
 	mkdir -p "$(dirname "$dir")"
