@@ -127,7 +127,9 @@ run_checks() {
 	: >"$dir/checkpatch.tap"
 	while IFS= read -r p; do
 		rc=0
-		total=$(cd "$ptree" && ./scripts/checkpatch.pl --strict --no-color "$WB_REPO/patches/$p" 2>&1 |
+		# Debian's python3 (python3-ply, python3-git for spdxcheck.py),
+		# not another one earlier in PATH
+		total=$(cd "$ptree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-color "$WB_REPO/patches/$p" 2>&1 |
 			tee "$dir/checkpatch-$p.log" | grep -E '^total:') || true
 		case $total in
 		"total: 0 errors"*) ;;

@@ -9,7 +9,9 @@ DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 # Debian revises linux-source-6.1 without changing the upstream version
 # (6.1.192-1, -2, -3 in one month), each revision a different tree. Every
 # tarball the harness meets becomes a commit of its own in one bare
-# repository, $WB_CACHE/base.git, made with a fixed identity and date and a
+# repository, $WB_CACHE/base (its own work tree stays empty; not bare,
+# because checkpatch's spdxcheck.py refuses worktrees of a bare one), made
+# with a fixed identity and date and a
 # message naming the package revision: the same tarball gives the same
 # commit on every machine, and a new revision gives a new base without
 # touching the old one. refs/wb-base/<sha256> records which is which.
@@ -37,11 +39,11 @@ tarball_origin() {
 
 # debian_base: sets SRC_REPO and BASE_REV for $DEBIAN_TARBALL.
 debian_base() {
-	local repo=$WB_CACHE/base.git key tmp ver tree origin
+	local repo=$WB_CACHE/base key tmp ver tree origin
 	[ -r "$DEBIAN_TARBALL" ] ||
 		die "$DEBIAN_TARBALL missing: install it with 'apt-get install linux-source-6.1', or set KERNEL_SRC to a v6.1.y git tree"
-	[ -d "$repo" ] || git init -q --bare "$repo"
-	key=$(tarball_key "$DEBIAN_TARBALL" "$repo")
+	[ -d "$repo/.git" ] || git init -q "$repo"
+	key=$(tarball_key "$DEBIAN_TARBALL" "$repo/.git")
 	SRC_REPO=$repo
 	if BASE_REV=$(git -C "$repo" rev-parse -q --verify "refs/wb-base/$key^{commit}"); then
 		return
@@ -57,10 +59,10 @@ debian_base() {
 	origin=$(tarball_origin "$DEBIAN_TARBALL")
 	info "committing the base tree (Linux $ver, $origin)"
 	# Debian's top-level .gitignore ignores everything ("/*"): force-add.
-	GIT_INDEX_FILE=$tmp.index git --git-dir="$repo" --work-tree="$tmp" \
+	GIT_INDEX_FILE=$tmp.index git --git-dir="$repo/.git" --work-tree="$tmp" \
 		-c core.autocrlf=false add -f -A
-	tree=$(GIT_INDEX_FILE=$tmp.index git --git-dir="$repo" write-tree)
-	BASE_REV=$(git_fixed --git-dir="$repo" commit-tree "$tree" \
+	tree=$(GIT_INDEX_FILE=$tmp.index git --git-dir="$repo/.git" write-tree)
+	BASE_REV=$(git_fixed --git-dir="$repo/.git" commit-tree "$tree" \
 		-m "Linux $ver ($origin)" \
 		-m "Unpacked from $(basename "$DEBIAN_TARBALL") (sha256 $key...) by the writeback-series harness.")
 	git -C "$repo" update-ref "refs/wb-base/$key" "$BASE_REV"
