@@ -22,7 +22,7 @@ series_stamp() {
 # hunk git reports. Work not yet exported (uncommitted changes, commits
 # after the last apply) is never thrown away: apply refuses instead.
 apply_series() {
-	local dir stamp p log tip other unexported=
+	local dir stamp p log other
 	dir=$(ensure_worktree patched)
 	stamp=$(series_stamp)
 	other=$(git -C "$dir" worktree list --porcelain | awk -v b="branch refs/heads/$WB_BRANCH" -v me="$dir" '
@@ -33,11 +33,8 @@ apply_series() {
 		[ -r "$dir.stamp" ]; then
 		# the branch as patches/ made it, or work on top of that
 		[ "$(head -n1 "$dir.stamp")" = "$stamp" ] && { printf '%s\n' "$dir"; return; }
-		tip=$(git -C "$dir" rev-parse HEAD)
-		[ "$tip" = "$(sed -n 2p "$dir.stamp")" ] || unexported=1
 	fi
-	git -C "$dir" diff --quiet HEAD || unexported=1
-	[ -z "${unexported:-}" ] ||
+	worktree_unexported "$dir" &&
 		die "$dir has work that is not in patches/ (uncommitted changes or new commits on $WB_BRANCH): run 'scripts/harness export' first, or discard it with 'git -C $dir reset --hard' and 'rm $dir.stamp'"
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
 	git -C "$dir" checkout -q -f -B "$WB_BRANCH" "$BASE_REV"

@@ -8,7 +8,7 @@ DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 
 # Debian revises linux-source-6.1 without changing the upstream version
 # (6.1.192-1, -2, -3 in one month), each revision a different tree. Every
-# tarball the harness meets becomes a commit of its own in one bare
+# tarball the harness meets becomes a commit of its own in one
 # repository, $WB_CACHE/base (its own work tree stays empty; not bare,
 # because checkpatch's spdxcheck.py refuses worktrees of a bare one), made
 # with a fixed identity and date and a
