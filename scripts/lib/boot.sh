@@ -42,6 +42,56 @@ qemu_path() {
 	printf '%s\n' "${1//,/,,}"
 }
 
+# running_test CONSOLE: the last test the guest began and did not end.
+running_test() {
+	awk '/wb-harness: test [^ ]* begin/ { t = $0; sub(/.*wb-harness: test /, "", t); sub(/ begin.*/, "", t) }
+	     /wb-harness: test [^ ]* end/ { t = "" }
+	     END { print (t == "" ? "no test" : "test " t) }' "$1" 2>/dev/null
+}
+
+# watch_guest OUT MONITOR QEMU...: run QEMU until it exits (its status), or until
+# WB_TIMEOUT seconds pass (124), or until the guest's heartbeat file
+# (scripts/guest/init) is WB_STALL seconds old (126): a guest that stops
+# (the unpatched kernel's cgroup-v1 MGLRU livelock) costs minutes, not the
+# boot's timeout. A stopped guest gets an NMI first, which it answers
+# with a panic and the stack of what it was doing (unknown_nmi_panic).
+watch_guest() {
+	local out=$1 mon=$2 pid start=$SECONDS rc=0 st=0 t hb=$1/heartbeat
+	shift 2
+	rm -f "$hb"
+	"$@" </dev/null &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		if [ $((SECONDS - start)) -ge "${WB_TIMEOUT:-1800}" ]; then
+			rc=124
+		elif [ -e "$hb" ] && [ $(($(date +%s) - $(stat -c %Y "$hb"))) -ge "${WB_STALL:-180}" ]; then
+			rc=126
+			python3 - "$mon" <<'NMI' 2>/dev/null || true
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"nmi\n")
+NMI
+			t=0
+			while kill -0 "$pid" 2>/dev/null && [ "$t" -lt 30 ]; do
+				sleep 1
+				t=$((t + 1))
+			done
+		else
+			continue
+		fi
+		kill -TERM "$pid" 2>/dev/null
+		sleep 5
+		kill -KILL "$pid" 2>/dev/null
+		break
+	done
+	wait "$pid" || st=$?
+	rm -rf "${mon%/*}"
+	[ "$rc" != 0 ] || rc=$st
+	return "$rc"
+}
+
 # boot_guest KERNEL OUT: OUT holds job.sh; the console goes to OUT/console.log.
 # The guest sees the host's root read-only, and the repository and the
 # selftest programs at their own paths through 9p shares of their own, so
@@ -50,10 +100,11 @@ qemu_path() {
 # Knobs (environment): WB_MEM (1G), WB_CPUS (2), WB_CGROUPS (v2|v1),
 # WB_DISKS ("name:size ..." raw virtio disks, /dev/vda on in that order),
 # WB_DISK_OPTS (extra -drive options, e.g. throttling.bps-write=N),
-# WB_TIMEOUT (seconds of wall clock), WB_APPEND (extra kernel arguments),
+# WB_TIMEOUT (seconds of wall clock), WB_STALL (seconds without a
+# heartbeat from the guest, 180), WB_APPEND (extra kernel arguments),
 # WB_VERBOSE=1 (console on stdout too).
 boot_guest() {
-	local kernel=$1 out=$2 accel rc d name size status
+	local kernel=$1 out=$2 accel rc d name size status mon
 	local -a qemu disks=()
 	need qemu-system-x86_64 qemu-system-x86
 	need busybox busybox-static
@@ -69,12 +120,15 @@ boot_guest() {
 		disks+=(-drive "file=$out/disk-$name.img,if=virtio,format=raw,cache=unsafe${WB_DISK_OPTS:+,$WB_DISK_OPTS}")
 	done
 	accel=$(qemu_accel "$kernel")
+	# the QEMU monitor, for watch_guest's NMI (a socket path must be short)
+	mon=$(mktemp -d "${TMPDIR:-/tmp}/wb-qemu.XXXXXX")/monitor
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	qemu=(qemu-system-x86_64 -nodefaults -nographic -no-reboot
 		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
 		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"
 		-kernel "$kernel"
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_CACHE/kselftest ${WB_APPEND:-}"
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_CACHE/kselftest ${WB_APPEND:-}"
+		-monitor "unix:$(qemu_path "$mon"),server=on,wait=off"
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
 		-fsdev "local,id=results,path=$out,security_model=none"
@@ -92,13 +146,21 @@ boot_guest() {
 	printf '%q ' "${qemu[@]}" >"$out/qemu.cmdline"
 	info "booting $(basename "$kernel") ($accel, ${WB_MEM:-1G}, cgroup ${WB_CGROUPS:-v2}), console: $out/console.log"
 	rc=0
-	timeout --kill-after=10 "${WB_TIMEOUT:-1800}" "${qemu[@]}" </dev/null || rc=$?
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	watch_guest "$out" "$mon" "${qemu[@]}" || rc=$?
+	case $rc in
+	124)
 		printf 'error: guest timed out after %ss; console log kept: %s\n' \
 			"${WB_TIMEOUT:-1800}" "$out/console.log" >&2
 		tail -n 20 "$out/console.log" >&2 || true
 		return 124
-	fi
+		;;
+	126)
+		printf 'error: the guest stopped (no heartbeat for %ss) in %s; console log kept: %s\n' \
+			"${WB_STALL:-180}" "$(running_test "$out/console.log")" "$out/console.log" >&2
+		tail -n 30 "$out/console.log" >&2 || true
+		return 126
+		;;
+	esac
 	[ "$rc" = 0 ] || { printf 'error: qemu exited with %s; see %s\n' "$rc" "$out/console.log" >&2; return "$rc"; }
 	if [ ! -s "$out/exit-status" ]; then
 		printf 'error: guest crashed before finishing its job; console log kept: %s\n' \

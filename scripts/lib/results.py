@@ -129,7 +129,7 @@ def scan_console(path):
     return splats
 
 
-BOOT_ERRORS = {'124': 'timeout', '125': 'crash'}
+BOOT_ERRORS = {'124': 'timeout', '125': 'crash', '126': 'stalled'}
 
 
 def read_words(path):

@@ -293,10 +293,28 @@ cmd_all() {
 	return "$rc"
 }
 
+# bisect_targets: the make targets that compile what the changed files
+# (stdin) can break: a .c file's object (only that object compiles it), a
+# header's whole directory, all of mm/ for a header under include/.
+bisect_targets() {
+	awk '/^include\/.*\.h$/ { print "mm/"; next }
+	     /\.h$/ { sub("/[^/]*$", "/"); print; next }
+	     /\.c$/ { sub("\\.c$", ".o"); print }' |
+		sort -u | awk '
+		/\/$/ { dir[$0] = 1 }
+		{ t[NR] = $0 }
+		END {
+			for (i = 1; i <= NR; i++) {
+				d = t[i]; sub("[^/]*$", "", d)
+				if (t[i] ~ /\.o$/ && (d in dir)) continue
+				print t[i]
+			}
+		}'
+}
+
 # Every patch of the series must build on its own, also without swap and
-# without shmem (WB_BISECT_FLAVOURS). Quick mode compiles the directories
-# each patch touches (all of mm/ when it touches a header under include/,
-# the header's directory for any other header), with the filesystems of
+# without shmem (WB_BISECT_FLAVOURS). Quick mode compiles what each patch
+# can break (bisect_targets), with the filesystems of
 # scripts/kconfig/fs-build.config enabled; --full builds bzImage. A
 # worktree of its own keeps the patched tree untouched. One case per patch
 # and flavour in DIR (host/bisect/NNNN-FLAVOUR), with its build log.
@@ -310,9 +328,8 @@ bisect_series() {
 		i=$((i + 1))
 		git -C "$btree" checkout -q --detach -f "$rev"
 		subj=$(git -C "$btree" log -1 --format=%s "$rev")
-		dirs=$(git -C "$btree" diff --name-only "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
-			awk '/^include\/.*\.h$/ { print "mm/"; next }
-			     /\.[ch]$/ { sub("/[^/]*$", "/"); print }' | sort -u)
+		dirs=$(git -C "$btree" diff --name-only --diff-filter=d "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
+			bisect_targets)
 		if [ -z "$dirs${BISECT_FULL:-}" ]; then
 			info "patch $i: no kernel source touched"
 			continue
