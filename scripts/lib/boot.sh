@@ -67,13 +67,13 @@ watch_guest() {
 			rc=124
 		elif [ -e "$hb" ] && [ $(($(date +%s) - $(stat -c %Y "$hb"))) -ge "${WB_STALL:-180}" ]; then
 			rc=126
-			python3 - "$mon" <<'NMI' 2>/dev/null || true
+			t=0
+			python3 - "$mon" <<'NMI' 2>/dev/null || t=30
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.sendall(b"nmi\n")
 NMI
-			t=0
 			while kill -0 "$pid" 2>/dev/null && [ "$t" -lt 30 ]; do
 				sleep 1
 				t=$((t + 1))
@@ -82,7 +82,11 @@ NMI
 			continue
 		fi
 		kill -TERM "$pid" 2>/dev/null
-		sleep 5
+		t=0
+		while kill -0 "$pid" 2>/dev/null && [ "$t" -lt 5 ]; do
+			sleep 1
+			t=$((t + 1))
+		done
 		kill -KILL "$pid" 2>/dev/null
 		break
 	done

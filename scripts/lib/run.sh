@@ -168,6 +168,11 @@ run_checks() {
 	python3 "$WB_REPO/scripts/lib/test_bench.py" >"$dir/bench-summary.log" 2>&1 || rc=1
 	[ $rc = 0 ] || cat "$dir/bench-summary.log" >&2
 	host_case "$dir" bench-summary "$rc"
+	# the host's guest watchdog, on stand-ins for QEMU
+	rc=0
+	"$WB_REPO/scripts/lib/test_watchdog.sh" >"$dir/guest-watchdog.log" 2>&1 || rc=1
+	[ $rc = 0 ] || cat "$dir/guest-watchdog.log" >&2
+	host_case "$dir" guest-watchdog "$rc"
 }
 
 cmd_export() {
