@@ -298,13 +298,18 @@ cmd_all() {
 	return "$rc"
 }
 
-# bisect_targets: the make targets that compile what the changed files
-# (stdin) can break: a .c file's object (only that object compiles it), a
-# header's whole directory, all of mm/ for a header under include/.
+# bisect_targets USERS: the make targets that compile what the changed
+# files (stdin) can break: a .c file's object (only that object compiles
+# it), a private header's directory, and for a header under include/ the
+# objects of USERS, the .c files the series changes that exist at this
+# revision (the series' own users of what it declares there; all of mm/
+# took most of a cold CI run, and --full builds everything).
 bisect_targets() {
-	awk '/^include\/.*\.h$/ { print "mm/"; next }
-	     /\.h$/ { sub("/[^/]*$", "/"); print; next }
-	     /\.c$/ { sub("\\.c$", ".o"); print }' |
+	awk -v users="$1" '
+		/^include\/.*\.h$/ { n = split(users, u, " "); for (i = 1; i <= n; i++) print u[i]; next }
+		/\.h$/ { sub("/[^/]*$", "/"); print; next }
+		/\.c$/ { print }' |
+		awk '/\.c$/ { sub("\\.c$", ".o") } { print }' |
 		sort -u | awk '
 		/\/$/ { dir[$0] = 1 }
 		{ t[NR] = $0 }
@@ -324,17 +329,19 @@ bisect_targets() {
 # worktree of its own keeps the patched tree untouched. One case per patch
 # and flavour in DIR (host/bisect/NNNN-FLAVOUR), with its build log.
 bisect_series() {
-	local dir=$1 ptree btree i=0 fails=0 rev flavour out dirs subj name rc
+	local dir=$1 ptree btree i=0 fails=0 rev flavour out dirs subj name rc series_c users
 	mkdir -p "$dir"
 	resolve_base
 	ptree=$(apply_series) || return 1
 	btree=$(ensure_worktree bisect)
+	series_c=$(git -C "$ptree" diff --name-only "$BASE_REV" "$WB_BRANCH" -- '*.c' ':!tools' | tr '\n' ' ')
 	for rev in $(git -C "$ptree" rev-list --reverse "$BASE_REV..$WB_BRANCH"); do
 		i=$((i + 1))
 		git -C "$btree" checkout -q --detach -f "$rev"
 		subj=$(git -C "$btree" log -1 --format=%s "$rev")
+		users=$(cd "$btree" && for f in $series_c; do [ ! -e "$f" ] || printf '%s ' "$f"; done)
 		dirs=$(git -C "$btree" diff --name-only --diff-filter=d "$rev~1" "$rev" -- '*.c' '*.h' ':!tools' |
-			bisect_targets)
+			bisect_targets "$users")
 		if [ -z "$dirs${BISECT_FULL:-}" ]; then
 			info "patch $i: no kernel source touched"
 			continue
