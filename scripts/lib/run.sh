@@ -330,6 +330,7 @@ bisect_targets() {
 # and flavour in DIR (host/bisect/NNNN-FLAVOUR), with its build log.
 bisect_series() {
 	local dir=$1 ptree btree i=0 fails=0 rev flavour out dirs subj name rc series_c users
+	local keep configured=
 	mkdir -p "$dir"
 	resolve_base
 	ptree=$(apply_series) || return 1
@@ -346,13 +347,18 @@ bisect_series() {
 			info "patch $i: no kernel source touched"
 			continue
 		fi
+		# configure the first build, and again after a Kconfig change
+		keep=1
+		[ -n "$configured" ] || keep=0
+		git -C "$btree" diff --quiet "$rev~1" "$rev" -- '*Kconfig*' || keep=0
+		configured=1
 		for flavour in ${WB_BISECT_FLAVOURS:-normal noswap noshmem}; do
 			info "patch $i ($flavour): $subj"
 			out=$(build_dir "bisect-$flavour")
 			name=$(printf '%04d-%s' "$i" "$flavour")
 			rc=0
 			# shellcheck disable=SC2086 # a list of directories
-			(build_kernel "$btree" "$out" "$flavour" bisect ${BISECT_FULL:-$dirs}) \
+			(WB_KEEP_CONFIG=$keep build_kernel "$btree" "$out" "$flavour" bisect ${BISECT_FULL:-$dirs}) \
 				>"$dir/$name.log" 2>&1 || rc=1
 			if [ $rc != 0 ]; then
 				fails=$((fails + 1))
