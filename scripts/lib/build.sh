@@ -60,24 +60,17 @@ build_kernel() {
 	export CCACHE_DIR=$ccache_dir CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 	# bisect: no Kconfig file changed since the last configuration of
 	# OUT, whose .config then still holds (make syncs the rest)
-	if [ "${WB_KEEP_CONFIG:-0}" = 1 ] && [ -s "$out/.config" ]; then
-		info "building ${*:-bzImage} in $out (configuration kept, ccache $ccache_dir, -j$jobs)"
-		"${mk[@]}" "${@:-bzImage}" >"$out/build.log" 2>&1 || {
-			grep -E 'error|Error' "$out/build.log" | head -20 >&2
-			die "kernel build failed: see $out/build.log"
-		}
-		git -C "$src" rev-parse HEAD >"$out/source-commit"
-		return
+	if [ "${WB_KEEP_CONFIG:-0}" != 1 ] || [ ! -s "$out/.config" ]; then
+		info "configuring $out ($flavour)"
+		"${mk[@]}" tinyconfig >/dev/null
+		(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" .config \
+			"$src/kernel/configs/kvm_guest.config" "${frags[@]}") >"$out/merge_config.log" 2>&1 ||
+			die "merge_config.sh failed: see $out/merge_config.log"
+		"${mk[@]}" olddefconfig >>"$out/merge_config.log" 2>&1
+		missing=$(missing_symbols "$out/.config" "${frags[@]}")
+		[ -z "$missing" ] ||
+			die "config symbols lost by olddefconfig (unmet dependencies?):"$'\n'"$missing"
 	fi
-	info "configuring $out ($flavour)"
-	"${mk[@]}" tinyconfig >/dev/null
-	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" .config \
-		"$src/kernel/configs/kvm_guest.config" "${frags[@]}") >"$out/merge_config.log" 2>&1 ||
-		die "merge_config.sh failed: see $out/merge_config.log"
-	"${mk[@]}" olddefconfig >>"$out/merge_config.log" 2>&1
-	missing=$(missing_symbols "$out/.config" "${frags[@]}")
-	[ -z "$missing" ] ||
-		die "config symbols lost by olddefconfig (unmet dependencies?):"$'\n'"$missing"
 	info "building ${*:-bzImage} in $out (ccache $ccache_dir, -j$jobs)"
 	"${mk[@]}" "${@:-bzImage}" >"$out/build.log" 2>&1 || {
 		grep -E 'error|Error' "$out/build.log" | head -20 >&2

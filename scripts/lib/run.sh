@@ -306,10 +306,9 @@ cmd_all() {
 # took most of a cold CI run, and --full builds everything).
 bisect_targets() {
 	awk -v users="$1" '
-		/^include\/.*\.h$/ { n = split(users, u, " "); for (i = 1; i <= n; i++) print u[i]; next }
+		/^include\/.*\.h$/ { n = split(users, u, " "); for (i = 1; i <= n; i++) { sub("\\.c$", ".o", u[i]); print u[i] }; next }
 		/\.h$/ { sub("/[^/]*$", "/"); print; next }
-		/\.c$/ { print }' |
-		awk '/\.c$/ { sub("\\.c$", ".o") } { print }' |
+		/\.c$/ { sub("\\.c$", ".o"); print }' |
 		sort -u | awk '
 		/\/$/ { dir[$0] = 1 }
 		{ t[NR] = $0 }
