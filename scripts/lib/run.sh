@@ -269,11 +269,15 @@ cmd_boot() {
 	kernel=$(suite_kernel)
 	rundir=$(new_rundir "boot-$VARIANT")
 	mkdir -p "$rundir/boot-1"
-	if [ ${#CMD[@]} -gt 0 ]; then
-		printf '%s\n' "${CMD[*]}" >"$rundir/boot-1/job.sh"
-	else
-		printf 'uname -a\ncat /proc/cmdline\n' >"$rundir/boot-1/job.sh"
-	fi
+	# the command runs from the repository, with the suites' variables
+	{
+		printf "export WB_REPO='%s' WB_KSFT='%s'\ncd \"\$WB_REPO\"\n" "$WB_REPO" "$WB_CACHE/kselftest"
+		if [ ${#CMD[@]} -gt 0 ]; then
+			printf '%s\n' "${CMD[*]}"
+		else
+			printf 'uname -a\ncat /proc/cmdline\n'
+		fi
+	} >"$rundir/boot-1/job.sh"
 	WB_VERBOSE=1 boot_guest "$kernel" "$rundir/boot-1" || rc=$?
 	info "guest exit status $rc; console log $rundir/boot-1/console.log"
 	return "$rc"
