@@ -44,9 +44,10 @@ if [ "$where" = memcg ]; then
 	echo $$ >$cg/cgroup.procs
 fi
 
-# Dirty the file through a mapping and unmap it: that starts the writeback
-# without waiting for it. The file stays open (a close() would wait for
-# the server, by design) until the end.
+# Dirty the file through a mapping, then sync(2): it starts the writeback
+# and does not wait for a FUSE server. The file stays open and mapped
+# until the end (close() and munmap() would wait for the server, by
+# design, and Python's mmap closes a duplicate of the fd).
 python3 -c '
 import mmap, os, signal, sys
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
@@ -55,7 +56,7 @@ os.ftruncate(fd, n)
 m = mmap.mmap(fd, n)
 for i in range(0, n, 4096):
     m[i] = 1
-m.close()
+os.sync()
 print("written", flush=True)
 signal.pause()
 ' $d/m/f $((mem_mib * 40 / 100)) >$d/writer.out &
@@ -85,10 +86,11 @@ secs=$((SECONDS - start))
 echo 0 >$tr/tracing_on
 echo 0 >$tr/events/vmscan/mm_vmscan_throttled/enable
 echo "toucher pid $toucher: exit $rc after ${secs}s, oom_kill $(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat)"
-awk -v t="$toucher" '
+awk '
 /mm_vmscan_throttled:/ {
 	split($1, a, "-"); pid = a[length(a)]; comm = substr($1, 1, length($1) - length(pid) - 1)
-	who = pid == t ? "toucher" : comm ~ /^kswapd/ ? "kswapd" : "other:" comm
+	# the toucher is python3 under timeout(1); the writer is paused by then
+	who = comm == "python3" ? "toucher" : comm ~ /^kswapd/ ? "kswapd" : "other:" comm
 	for (i = 1; i <= NF; i++) {
 		if ($i ~ /^usect?_delayed=/) { split($i, u, "="); us = u[2] }
 		if ($i ~ /^reason=/) { split($i, r, "="); why = r[2] }
