@@ -115,7 +115,7 @@ host_case() {
 
 # The series checks, as test cases in RUNDIR/host/series.
 run_checks() {
-	local rundir=$1 dir=$1/host/series ptree tmp p rc total n=0
+	local rundir=$1 dir=$1/host/series ptree tmp p rc total count n=0
 	mkdir -p "$dir"
 	resolve_base
 	if ! ptree=$(apply_series); then
@@ -159,6 +159,14 @@ run_checks() {
 		echo "MAINTAINERS of the series differs from MAINTAINERS.snippet: run 'scripts/harness maintainers'" >&2
 	}
 	host_case "$dir" maintainers-fresh "$rc"
+	# the README says how many patches there are
+	rc=0
+	count=$(series_patches | grep -vc "^0000-" || true)
+	grep -q "^A Linux 6.1.y patch series ($count patches in" "$WB_REPO/README.md" || {
+		rc=1
+		echo "README.md's first line does not say '$count patches'" >&2
+	}
+	host_case "$dir" readme-count "$rc"
 	rc=0
 	(cd "$WB_REPO" && shellcheck -x scripts/harness scripts/lib/*.sh scripts/guest/* bench/workloads/*.sh .ci/run) >"$dir/shellcheck.log" 2>&1 || rc=1
 	[ $rc = 0 ] || cat "$dir/shellcheck.log" >&2
