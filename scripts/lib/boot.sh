@@ -116,12 +116,13 @@ NMI
 # Knobs (environment): WB_MEM (1G), WB_CPUS (2), WB_CGROUPS (v2|v1),
 # WB_DISKS ("name:size ..." raw virtio disks, /dev/vda on in that order),
 # WB_DISK_OPTS (extra -drive options, e.g. throttling.bps-write=N),
-# WB_TIMEOUT (seconds of wall clock), WB_STALL (seconds without a
+# WB_SHARES (more host directories, read-only at the same paths: 9p tags
+# wbshare1, ...), WB_TIMEOUT (seconds of wall clock), WB_STALL (seconds without a
 # heartbeat from the guest, 180), WB_APPEND (extra kernel arguments),
 # WB_VERBOSE=1 (console on stdout too).
 boot_guest() {
-	local kernel=$1 out=$2 accel rc d name size status mon
-	local -a qemu disks=()
+	local kernel=$1 out=$2 accel rc d name size status mon n=0 shared=''
+	local -a qemu disks=() shares=()
 	need qemu-system-x86_64 qemu-system-x86
 	need busybox busybox-static
 	[ -r "$kernel" ] || die "no kernel image $kernel: run 'scripts/harness build' first"
@@ -135,6 +136,14 @@ boot_guest() {
 		truncate -s "$size" "$out/disk-$name.img"
 		disks+=(-drive "file=$out/disk-$name.img,if=virtio,format=raw,cache=unsafe${WB_DISK_OPTS:+,$WB_DISK_OPTS}")
 	done
+	for d in ${WB_SHARES:-}; do
+		[ -d "$d" ] || die "internal: share $d is not a directory"
+		guest_path_ok "$d"
+		n=$((n + 1))
+		shares+=(-fsdev "local,id=share$n,path=$(qemu_path "$d"),security_model=none,readonly=on"
+			-device "virtio-9p-pci,fsdev=share$n,mount_tag=wbshare$n")
+		shared="$shared wb.share=$d"
+	done
 	accel=$(qemu_accel "$kernel")
 	# the QEMU monitor, for watch_guest's NMI (a socket path must be short)
 	mon=$(mktemp -d "${TMPDIR:-/tmp}/wb-qemu.XXXXXX")/monitor
@@ -143,7 +152,7 @@ boot_guest() {
 		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
 		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"
 		-kernel "$kernel"
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_CACHE/kselftest ${WB_APPEND:-}"
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_CACHE/kselftest$shared ${WB_APPEND:-}"
 		-monitor "unix:$(qemu_path "$mon"),server=on,wait=off"
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
@@ -153,7 +162,7 @@ boot_guest() {
 		-device virtio-9p-pci,fsdev=repo,mount_tag=wbrepo
 		-fsdev "local,id=ksft,path=$(qemu_path "$WB_CACHE/kselftest"),security_model=none,readonly=on"
 		-device virtio-9p-pci,fsdev=ksft,mount_tag=wbksft
-		"${disks[@]}")
+		"${shares[@]}" "${disks[@]}")
 	if [ "${WB_VERBOSE:-0}" = 1 ]; then
 		qemu+=(-chardev "stdio,id=con,signal=off,logfile=$out/console.log" -serial chardev:con)
 	else

@@ -90,10 +90,14 @@ run_suites() {
 		mkdir -p "$bdir"
 		# shellcheck disable=SC2086
 		printf '%s\n' ${groups[$key]} >"$bdir/plan"
-		cat >"$bdir/job.sh" <<JOB
-export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest'
-exec bash '$WB_REPO/scripts/guest/run-suites' ${groups[$key]}
-JOB
+		{
+			printf "export WB_REPO='%s' WB_KSFT='%s'\n" "$WB_REPO" "$WB_CACHE/kselftest"
+			# what a suite's guest half needs from the host (fstests)
+			for v in ${WB_JOB_VARS:-}; do
+				printf 'export %s=%q\n' "$v" "${!v}"
+			done
+			printf "exec bash '%s' %s\n" "$WB_REPO/scripts/guest/run-suites" "${groups[$key]}"
+		} >"$bdir/job.sh"
 		rc=0
 		read -r cgroups mem disk_opts <<<"$key"
 		WB_CGROUPS=$cgroups WB_MEM=$mem WB_DISK_OPTS=$disk_opts WB_DISKS="a:4G b:4G" \
@@ -260,6 +264,10 @@ cmd_test() {
 	suites=(${SUITES:-$(all_suites)})
 	kernel=$(suite_kernel)
 	ptree=$(apply_series) || exit 1
+	case " ${suites[*]} " in
+	# scripts/harness fstests prepared its own selection; test and CI run the smoke list
+	*" fstests "*) [ -n "${WB_FSTESTS_PLAN:-}" ] || FSTESTS_LIST=${FSTESTS_LIST:-smoke} fstests_prepare ;;
+	esac
 	for s in "${suites[@]}"; do
 		# shellcheck disable=SC2207
 		ksft+=($(suite_var "$s" ksft))

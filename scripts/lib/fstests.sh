@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: GPL-2.0
+# fstests (xfstests) as a suite of the harness: the host's half. Build
+# fstests from FSTESTS_SRC (a user's checkout, copied: never built in place)
+# or from the upstream tarball (FSTESTS_TARBALL), build libfuse3's
+# passthrough_ll example, and pick the tests; scripts/suites/fstests.suite
+# and scripts/guest/fstests run them in the guest.
+# shellcheck shell=bash
+# shellcheck disable=SC2153 # FSTESTS_* options are set by scripts/harness
+
+# The copy of upstream fstests that CI uses when the user names no checkout
+# (see ../shared/third_party/README.md next to the repository).
+FSTESTS_TARBALL=${FSTESTS_TARBALL:-$WB_REPO/../shared/third_party/fstests-63a29724.tar.gz}
+FSTESTS_FILESYSTEMS='ext4 xfs fuse'
+
+# fstests_list_file NAME: scripts/fstests/NAME.list.
+fstests_list_file() {
+	printf '%s/scripts/fstests/%s.list\n' "$WB_REPO" "$1"
+}
+
+# fstests_list_tests FILE: the tests of a list file (first word of each
+# line that is not a comment).
+fstests_list_tests() {
+	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$1"
+}
+
+# fstests_check_opts: the options make sense, before anything long.
+fstests_check_opts() {
+	local fs src
+	[ -n "$FSTESTS_FS" ] || die "--fs needs at least one of: $FSTESTS_FILESYSTEMS"
+	for fs in $FSTESTS_FS; do
+		case " $FSTESTS_FILESYSTEMS " in
+		*" $fs "*) ;;
+		*) die "--fs: unknown filesystem '$fs' (one of: $FSTESTS_FILESYSTEMS)" ;;
+		esac
+	done
+	[ -z "$FSTESTS_TESTS" ] || [ -z "$FSTESTS_GROUP" ] || die "--tests and --group exclude each other"
+	[ -z "$FSTESTS_TESTS" ] || [ -z "$FSTESTS_LIST" ] || die "--tests and --list exclude each other"
+	[ -z "$FSTESTS_GROUP" ] || [ -z "$FSTESTS_LIST" ] || die "--group and --list exclude each other"
+	if [ -n "$FSTESTS_LIST" ]; then
+		[ -r "$(fstests_list_file "$FSTESTS_LIST")" ] ||
+			die "--list $FSTESTS_LIST: no scripts/fstests/$FSTESTS_LIST.list (there are: $(find "$WB_REPO/scripts/fstests" -name '*.list' -printf '%f ' | sed 's|\.list||g'))"
+	fi
+	case $FSTESTS_GROUP in
+	*[!a-z0-9_]*) die "--group '$FSTESTS_GROUP': a group is one word of [a-z0-9_]" ;;
+	esac
+	if [ -n "${FSTESTS_SRC:-}" ]; then
+		src=$FSTESTS_SRC
+		{ [ -x "$src/check" ] && [ -d "$src/tests/generic" ]; } ||
+			die "FSTESTS_SRC=$src is not an fstests checkout (no ./check, no tests/generic)"
+	else
+		[ -r "$FSTESTS_TARBALL" ] ||
+			die "no fstests: set FSTESTS_SRC to your fstests checkout, or FSTESTS_TARBALL to the upstream tarball (default $FSTESTS_TARBALL)"
+	fi
+	[ -r /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c ] ||
+		[ -r /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c.gz ] ||
+		case " $FSTESTS_FS " in
+		*" fuse "*) die "libfuse3-dev's passthrough_ll.c example is missing (apt-get install --reinstall libfuse3-dev)" ;;
+		esac
+}
+
+# fstests_stamp SRC: what the tree built from SRC was built from: the
+# tarball's name and size, or the checkout's commit and uncommitted
+# changes (a tree that is not git: its newest file).
+fstests_stamp() {
+	local src=$1
+	if [ -z "$src" ]; then
+		printf 'tarball %s %s\n' "$(basename "$FSTESTS_TARBALL")" "$(stat -c %s "$FSTESTS_TARBALL")"
+	elif git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+		printf 'git %s\n' "$(git -C "$src" rev-parse HEAD)"
+		git -C "$src" status --porcelain=v1 --untracked-files=no | sort | sha1sum
+		git -C "$src" diff HEAD | sha1sum
+	else
+		printf 'dir %s\n' "$(find "$src" -type f -printf '%T@ %p\n' | sort -n | tail -1)"
+	fi
+}
+
+# fstests_tree: fstests, built, in the cache; prints its directory. The
+# tarball is unpacked into $WB_CACHE/fstests-src once; FSTESTS_SRC is copied
+# to $WB_CACHE/fstests-user (again when its commit or changes differ) and
+# built there: the user's tree is never written.
+fstests_tree() {
+	local src=${FSTESTS_SRC:-} dir stamp
+	if [ -n "$src" ]; then
+		dir=$WB_CACHE/fstests-user
+	else
+		dir=$WB_CACHE/fstests-src
+	fi
+	stamp=$(fstests_stamp "$src")
+	if [ -x "$dir/ltp/fsx" ] && [ "$(cat "$dir.stamp" 2>/dev/null)" = "$stamp" ]; then
+		printf '%s\n' "$dir"
+		return
+	fi
+	rm -rf "$dir" "$dir.stamp" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	if [ -n "$src" ]; then
+		info "copying fstests from $src to $dir"
+		(cd "$src" && tar --exclude=.git -cf - .) | tar -C "$dir.tmp" -xf -
+	else
+		info "unpacking $FSTESTS_TARBALL into $dir"
+		tar -C "$dir.tmp" -xzf "$FSTESTS_TARBALL"
+		[ -x "$dir.tmp/fstests/check" ] || die "$FSTESTS_TARBALL does not unpack to fstests/"
+		mv "$dir.tmp/fstests" "$dir.tmp.fst" && rmdir "$dir.tmp" && mv "$dir.tmp.fst" "$dir.tmp"
+	fi
+	info "building fstests in $dir (a few minutes; log $dir.build.log)"
+	make -C "$dir.tmp" -j"${JOBS:-$(nproc)}" >"$dir.build.log" 2>&1 || {
+		tail -20 "$dir.build.log" >&2
+		die "fstests failed to build: see $dir.build.log (scripts/packages, step fstests, lists its build dependencies)"
+	}
+	[ -x "$dir.tmp/ltp/fsx" ] || die "fstests built without ltp/fsx: see $dir.build.log"
+	mv "$dir.tmp" "$dir"
+	printf '%s\n' "$stamp" >"$dir.stamp"
+	printf '%s\n' "$dir"
+}
+
+# fstests_fuse_server: libfuse3's passthrough_ll example (Debian's
+# libfuse3-dev ships its source), built into the cache; prints its path.
+fstests_fuse_server() {
+	local ex=/usr/share/doc/libfuse3-dev/examples dir=$WB_CACHE/fstests-fuse src
+	mkdir -p "$dir"
+	src=$dir/passthrough_ll.c
+	if [ -r "$ex/passthrough_ll.c" ]; then
+		cmp -s "$ex/passthrough_ll.c" "$src" || cp "$ex/passthrough_ll.c" "$src"
+	else
+		zcat "$ex/passthrough_ll.c.gz" | cmp -s - "$src" || zcat "$ex/passthrough_ll.c.gz" >"$src"
+	fi
+	if [ ! -x "$dir/passthrough_ll" ] || [ "$src" -nt "$dir/passthrough_ll" ]; then
+		info "building passthrough_ll (libfuse3 example) in $dir"
+		# shellcheck disable=SC2046 # pkg-config prints several flags
+		gcc -Wall -O2 -I"$ex" $(pkg-config --cflags fuse3) -o "$dir/passthrough_ll" "$src" \
+			$(pkg-config --libs fuse3) >"$dir/build.log" 2>&1 || {
+			cat "$dir/build.log" >&2
+			die "passthrough_ll failed to build (libfuse3-dev installed?)"
+		}
+	fi
+	printf '%s\n' "$dir/passthrough_ll"
+}
+
+# fstests_select TREE FS: the tests to run on FS, one a line: --tests,
+# the tests of --group in generic/ and FS's own directory, or a list file
+# (--list, default series): its generic/ tests and FS's own.
+fstests_select() {
+	local tree=$1 fs=$2 dirs t
+	dirs="generic $([ "$fs" = fuse ] || echo "$fs")"
+	if [ -n "$FSTESTS_TESTS" ]; then
+		# shellcheck disable=SC2086 # a list of tests
+		printf '%s\n' $FSTESTS_TESTS
+	elif [ -n "$FSTESTS_GROUP" ]; then
+		for t in $dirs; do
+			awk -v d="$t" -v g="$FSTESTS_GROUP" '
+				!/^#/ { for (i = 2; i <= NF; i++) if ($i == g) { print d "/" $1; next } }' \
+				"$tree/tests/$t/group.list"
+		done
+	else
+		fstests_list_tests "$(fstests_list_file "${FSTESTS_LIST:-series}")" |
+			awk -v dirs=" $dirs " '{ d = $0; sub("/.*", "", d) } index(dirs, " " d " ")'
+	fi
+}
+
+# fstests_check_tests TREE: every test named exists in the tree.
+fstests_check_tests() {
+	local tree=$1 t fs n=0
+	local -a bad=()
+	for t in $FSTESTS_TESTS $(fstests_list_tests "$(fstests_list_file "${FSTESTS_LIST:-series}")"); do
+		case $t in
+		*/[0-9]*) [ -f "$tree/tests/$t" ] || bad+=("$t") ;;
+		*) bad+=("$t") ;;
+		esac
+	done
+	[ ${#bad[@]} = 0 ] || die "no such fstests test(s) in $tree: ${bad[*]} (a test is DIR/NNN, e.g. generic/013)"
+	for fs in $FSTESTS_FS; do
+		n=$((n + $(fstests_select "$tree" "$fs" | wc -l)))
+	done
+	[ "$n" -gt 0 ] || die "no test selected for: $FSTESTS_FS${FSTESTS_GROUP:+ (group $FSTESTS_GROUP)}"
+}
+
+# fstests_prepare: build what the fstests suite needs and export what its
+# guest half reads: WB_FSTESTS (the tree), WB_FSTESTS_FUSE (the server),
+# WB_FSTESTS_PLAN (FS:TEST words), WB_SHARES (9p shares of the tree and
+# server, which may be under a directory the guest covers with tmpfs).
+fstests_prepare() {
+	local tree fuse='' fs t plan=''
+	tree=$(fstests_tree) || exit 1
+	fstests_check_tests "$tree"
+	case " $FSTESTS_FS " in
+	*" fuse "*) fuse=$(fstests_fuse_server) || exit 1 ;;
+	esac
+	for fs in $FSTESTS_FS; do
+		for t in $(fstests_select "$tree" "$fs"); do
+			plan="$plan $fs:$t"
+		done
+	done
+	WB_FSTESTS=$tree WB_FSTESTS_FUSE=$fuse WB_FSTESTS_PLAN=${plan# }
+	WB_SHARES="${WB_SHARES:+$WB_SHARES }$tree${fuse:+ ${fuse%/*}}"
+	# each test has WB_FSTESTS_TEST_TIMEOUT seconds; the boot all of them
+	WB_FSTESTS_TEST_TIMEOUT=${WB_FSTESTS_TEST_TIMEOUT:-900}
+	WB_FSTESTS_TIMEOUT=$(( ($(wc -w <<<"$plan") + 1) * WB_FSTESTS_TEST_TIMEOUT ))
+	WB_JOB_VARS="${WB_JOB_VARS:-} WB_FSTESTS WB_FSTESTS_FUSE WB_FSTESTS_PLAN WB_FSTESTS_TEST_TIMEOUT"
+	export WB_FSTESTS WB_FSTESTS_FUSE WB_FSTESTS_PLAN WB_SHARES WB_FSTESTS_TEST_TIMEOUT WB_FSTESTS_TIMEOUT WB_JOB_VARS
+	info "fstests: $(wc -w <<<"$plan") test runs on $FSTESTS_FS from $tree"
+}
+
+cmd_fstests() {
+	fstests_prepare
+	SUITES=fstests cmd_test
+}
