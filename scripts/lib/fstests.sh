@@ -10,7 +10,7 @@
 # The copy of upstream fstests that CI uses when the user names no checkout
 # (see ../shared/third_party/README.md next to the repository).
 FSTESTS_TARBALL=${FSTESTS_TARBALL:-$WB_REPO/../shared/third_party/fstests-63a29724.tar.gz}
-FSTESTS_FILESYSTEMS='ext4 xfs fuse'
+FSTESTS_FILESYSTEMS='ext4 xfs fuse fuse-nowb'
 
 # fstests_list_file NAME: scripts/fstests/NAME.list.
 fstests_list_file() {
@@ -54,7 +54,7 @@ fstests_check_opts() {
 	[ -r /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c ] ||
 		[ -r /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c.gz ] ||
 		case " $FSTESTS_FS " in
-		*" fuse "*) die "libfuse3-dev's passthrough_ll.c example is missing (apt-get install --reinstall libfuse3-dev)" ;;
+		*" fuse"*) die "libfuse3-dev's passthrough_ll.c example is missing (apt-get install --reinstall libfuse3-dev)" ;;
 		esac
 }
 
@@ -140,7 +140,10 @@ fstests_fuse_server() {
 # (--list, default series): its generic/ tests and FS's own.
 fstests_select() {
 	local tree=$1 fs=$2 dirs t
-	dirs="generic $([ "$fs" = fuse ] || echo "$fs")"
+	case $fs in
+	fuse*) dirs=generic ;;
+	*) dirs="generic $fs" ;;
+	esac
 	if [ -n "$FSTESTS_TESTS" ]; then
 		# shellcheck disable=SC2086 # a list of tests
 		printf '%s\n' $FSTESTS_TESTS
@@ -182,7 +185,7 @@ fstests_prepare() {
 	tree=$(fstests_tree) || exit 1
 	fstests_check_tests "$tree"
 	case " $FSTESTS_FS " in
-	*" fuse "*) fuse=$(fstests_fuse_server) || exit 1 ;;
+	*" fuse"*) fuse=$(fstests_fuse_server) || exit 1 ;;
 	esac
 	for fs in $FSTESTS_FS; do
 		for t in $(fstests_select "$tree" "$fs"); do
