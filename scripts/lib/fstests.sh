@@ -204,5 +204,5 @@ fstests_prepare() {
 
 cmd_fstests() {
 	fstests_prepare
-	SUITES=fstests cmd_test
+	SUITES=fstests WB_RUNDIR=${WB_RUNDIR:-$(new_rundir "fstests-$VARIANT")} cmd_test
 }
