@@ -114,8 +114,12 @@ fstests_tree() {
 
 # fstests_fuse_server: libfuse3's passthrough_ll example (Debian's
 # libfuse3-dev ships its source), built into the cache; prints its path.
+# With fallocate(2) and copy_file_range(2) passed through, as libfuse's
+# own build (its config.h) has them: Debian's example Makefile leaves them
+# out, and fstests then skips every hole punch and zero range test.
 fstests_fuse_server() {
 	local ex=/usr/share/doc/libfuse3-dev/examples dir=$WB_CACHE/fstests-fuse src
+	local flags='-Wall -O2 -DHAVE_FALLOCATE -DHAVE_COPY_FILE_RANGE'
 	mkdir -p "$dir"
 	src=$dir/passthrough_ll.c
 	if [ -r "$ex/passthrough_ll.c" ]; then
@@ -123,14 +127,16 @@ fstests_fuse_server() {
 	else
 		zcat "$ex/passthrough_ll.c.gz" | cmp -s - "$src" || zcat "$ex/passthrough_ll.c.gz" >"$src"
 	fi
-	if [ ! -x "$dir/passthrough_ll" ] || [ "$src" -nt "$dir/passthrough_ll" ]; then
+	if [ ! -x "$dir/passthrough_ll" ] || [ "$src" -nt "$dir/passthrough_ll" ] ||
+		[ "$(cat "$dir/build.flags" 2>/dev/null)" != "$flags" ]; then
 		info "building passthrough_ll (libfuse3 example) in $dir"
-		# shellcheck disable=SC2046 # pkg-config prints several flags
-		gcc -Wall -O2 -I"$ex" $(pkg-config --cflags fuse3) -o "$dir/passthrough_ll" "$src" \
+		# shellcheck disable=SC2046,SC2086 # pkg-config prints several flags
+		gcc $flags -I"$ex" $(pkg-config --cflags fuse3) -o "$dir/passthrough_ll" "$src" \
 			$(pkg-config --libs fuse3) >"$dir/build.log" 2>&1 || {
 			cat "$dir/build.log" >&2
 			die "passthrough_ll failed to build (libfuse3-dev installed?)"
 		}
+		printf '%s\n' "$flags" >"$dir/build.flags"
 	fi
 	printf '%s\n' "$dir/passthrough_ll"
 }
