@@ -51,6 +51,7 @@ fstests_check_opts() {
 		[ -r "$FSTESTS_TARBALL" ] ||
 			die "no fstests: set FSTESTS_SRC to your fstests checkout, or FSTESTS_TARBALL to the upstream tarball (default $FSTESTS_TARBALL)"
 	fi
+	fstests_check_names
 	[ -r /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c ] ||
 		[ -r /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c.gz ] ||
 		case " $FSTESTS_FS " in
@@ -141,9 +142,9 @@ fstests_fuse_server() {
 	printf '%s\n' "$dir/passthrough_ll"
 }
 
-# fstests_select TREE FS: the tests to run on FS, one a line: --tests,
-# the tests of --group in generic/ and FS's own directory, or a list file
-# (--list, default series): its generic/ tests and FS's own.
+# fstests_select TREE FS: the tests to run on FS, one a line, those of
+# generic/ and FS's own directory (ext4/, xfs/) among: --tests, the tests
+# of --group, or a list file (--list, default series).
 fstests_select() {
 	local tree=$1 fs=$2 dirs t
 	case $fs in
@@ -160,22 +161,35 @@ fstests_select() {
 				"$tree/tests/$t/group.list"
 		done
 	else
-		fstests_list_tests "$(fstests_list_file "${FSTESTS_LIST:-series}")" |
-			awk -v dirs=" $dirs " '{ d = $0; sub("/.*", "", d) } index(dirs, " " d " ")'
-	fi
+		fstests_list_tests "$(fstests_list_file "${FSTESTS_LIST:-series}")"
+	fi | awk -v dirs=" $dirs " '{ d = $0; sub("/.*", "", d) } index(dirs, " " d " ")'
 }
 
-# fstests_check_tests TREE: every test named exists in the tree.
-fstests_check_tests() {
-	local tree=$1 t fs n=0
+# fstests_check_names: every test of --tests and of the list exists in
+# FSTESTS_SRC or the tarball (before anything is unpacked or built).
+fstests_check_names() {
+	local t list
+	local -A known=()
 	local -a bad=()
-	for t in $FSTESTS_TESTS $(fstests_list_tests "$(fstests_list_file "${FSTESTS_LIST:-series}")"); do
-		case $t in
-		*/[0-9]*) [ -f "$tree/tests/$t" ] || bad+=("$t") ;;
-		*) bad+=("$t") ;;
-		esac
+	[ -n "$FSTESTS_GROUP" ] && return 0
+	list=$(fstests_list_file "${FSTESTS_LIST:-series}")
+	while read -r t; do
+		known[$t]=1
+	done < <(if [ -n "${FSTESTS_SRC:-}" ]; then
+			(cd "$FSTESTS_SRC/tests" && find . -mindepth 2 -maxdepth 2 -name '[0-9]*' ! -name '*.*' | sed 's|^\./||')
+		else
+			tar -tzf "$FSTESTS_TARBALL" | sed -n 's|^fstests/tests/\([^/]*/[0-9][0-9]*\)$|\1|p'
+		fi)
+	# shellcheck disable=SC2046 # a list of tests
+	for t in ${FSTESTS_TESTS:-$(fstests_list_tests "$list")}; do
+		[ -n "${known[$t]:-}" ] || bad+=("$t")
 	done
-	[ ${#bad[@]} = 0 ] || die "no such fstests test(s) in $tree: ${bad[*]} (a test is DIR/NNN, e.g. generic/013)"
+	[ ${#bad[@]} = 0 ] || die "no such fstests test(s) in ${FSTESTS_SRC:-$FSTESTS_TARBALL}: ${bad[*]} (a test is DIR/NNN, e.g. generic/013)"
+}
+
+# fstests_check_tests TREE: something is selected.
+fstests_check_tests() {
+	local tree=$1 fs n=0
 	for fs in $FSTESTS_FS; do
 		n=$((n + $(fstests_select "$tree" "$fs" | wc -l)))
 	done
