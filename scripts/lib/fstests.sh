@@ -224,5 +224,10 @@ fstests_prepare() {
 
 cmd_fstests() {
 	fstests_prepare
+	# 6.1 prints "WARNING: workqueue cpumask: online intersect > possible
+	# intersect" under numa=fake at each xfs mount (its unbound
+	# workqueues), which fstests' dmesg check counts as a failure of
+	# every xfs test; NUMA affinity of workqueues is not what is tested
+	export WB_APPEND="${WB_APPEND:-} workqueue.disable_numa=1"
 	SUITES=fstests WB_RUNDIR=${WB_RUNDIR:-$(new_rundir "fstests-$VARIANT")} cmd_test
 }
