@@ -23,6 +23,20 @@ fstests_list_tests() {
 	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$1"
 }
 
+# fstests_available: there is an fstests to build (FSTESTS_SRC or the tarball).
+fstests_available() {
+	[ -n "${FSTESTS_SRC:-}" ] || [ -r "$FSTESTS_TARBALL" ]
+}
+
+# fstests_step: "fstests" when the suites to run include a runnable
+# fstests suite (test, ci, all), for the packages it needs.
+fstests_step() {
+	[ -z "$FSTESTS_SKIP" ] || return 0
+	case " ${SUITES:-fstests} " in
+	*" fstests "*) echo fstests ;;
+	esac
+}
+
 # fstests_check_opts: the options make sense, before anything long.
 fstests_check_opts() {
 	local fs src
