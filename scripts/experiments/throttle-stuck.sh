@@ -11,6 +11,8 @@
 #   scripts/harness boot -- bash scripts/experiments/throttle-stuck.sh LRU WHERE
 #   LRU: lru | mglru     WHERE: global | memcg (cgroup v2, 30% of RAM, the
 #   writer and the toucher in it)
+#   HOLD_PCT (40) and TOUCH_PCT (50): what is held and what is touched, in
+#   percent of RAM
 set -euo pipefail
 lru=${1:-mglru}
 where=${2:-global}
@@ -59,10 +61,11 @@ for i in range(0, n, 4096):
 os.sync()
 print("written", flush=True)
 signal.pause()
-' $d/m/f $((mem_mib * 40 / 100)) >$d/writer.out &
+' $d/m/f $((mem_mib * ${HOLD_PCT:-40} / 100)) >$d/writer.out &
 writer=$!
 until [ -s $d/writer.out ]; do sleep 1; done
-echo "held: $(grep -E '^nr_(dirty|writeback) ' /proc/vmstat | tr '\n' ' ')"
+echo "held: $(grep -E '^nr_(dirty|writeback|writeback_temp) ' /proc/vmstat | tr '\n' ' ')"
+echo "before: $(grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 
 echo 0 >$tr/tracing_on
 : >$tr/trace
@@ -79,7 +82,7 @@ for _ in range(2):
     for i in range(0, n, 4096):
         b[i] = 1
     del b
-' $((mem_mib * 50 / 100)) &
+' $((mem_mib * ${TOUCH_PCT:-50} / 100)) &
 toucher=$!
 wait $toucher || rc=$?
 secs=$((SECONDS - start))
