@@ -156,6 +156,16 @@ run_checks() {
 		--exclude=.gitignore "$WB_REPO/patches" "$tmp" >"$dir/fresh.log" 2>&1 || rc=1
 	[ $rc = 0 ] || { echo "patches/ is stale: run 'scripts/harness export'" >&2; head -40 "$dir/fresh.log" >&2; }
 	host_case "$dir" patches-fresh "$rc"
+	# selftests/ and kunit/ are what export writes from the branch: the
+	# copies of the series' test files and the READMEs' catalogue of them
+	rc=0
+	export_tests "$ptree" "$tmp" "$tmp/tree"
+	tests_stale "$tmp/tree" >"$dir/tests-fresh.log" 2>&1 || rc=1
+	[ $rc = 0 ] || {
+		echo "selftests/ or kunit/ differs from the series: run 'scripts/harness export' (edit the series on its branch, not the copies)" >&2
+		head -40 "$dir/tests-fresh.log" >&2
+	}
+	host_case "$dir" tests-fresh "$rc"
 	rm -rf "$tmp"
 	rc=0
 	maintainers_expected "$ptree" | cmp -s - <(git -C "$ptree" show "$WB_BRANCH:MAINTAINERS") || {
@@ -192,9 +202,10 @@ cmd_export() {
 	resolve_base
 	ptree=$(apply_series_from_branch)
 	export_series "$ptree" "$WB_REPO/patches"
+	install_tests "$ptree"
 	# The branch is now what patches/ says: apply may reuse it.
 	printf '%s\n%s\n' "$(series_stamp)" "$(git -C "$ptree" rev-parse HEAD)" >"$ptree.stamp"
-	info "patches/ regenerated from $WB_BRANCH ($(series_patches | wc -l) patches)"
+	info "patches/ regenerated from $WB_BRANCH ($(series_patches | wc -l) patches); selftests/ and kunit/: copies of its $(series_test_files "$ptree" | wc -l) test files"
 }
 
 # export takes the branch as the developer left it (commits made on top

@@ -133,3 +133,109 @@ PY
 		esac
 	done >"$out/series"
 }
+
+# series_test_files DIR: the test files the series adds, as the branch of
+# DIR has them: what it adds under tools/testing/selftests/ and its KUnit
+# files (*kunit*). Dot files (.gitignore) are left out: in this repository
+# they would act on the repository itself.
+series_test_files() {
+	git -C "$1" diff --name-only --diff-filter=A "$BASE_REV" "$WB_BRANCH" -- \
+		tools/testing/selftests/ ':(glob)**/*kunit*' ':(exclude,glob)**/.*'
+}
+
+# test_copy_path PATH: where the repository keeps its copy of test file PATH.
+test_copy_path() {
+	case $1 in
+	tools/testing/selftests/*) printf 'selftests/%s\n' "${1#tools/testing/selftests/}" ;;
+	*) printf 'kunit/%s\n' "${1##*/}" ;;
+	esac
+}
+
+# file_patches DIR PATCHES PATH: the patches (named as in PATCHES/series)
+# whose commits on the branch of DIR change PATH, in series order.
+file_patches() {
+	local dir=$1 pdir=$2 path=$3
+	awk 'FILENAME == ARGV[1] { name[FNR] = $0; next }
+		FILENAME == ARGV[2] { nr[$0] = FNR; next }
+		{ print name[nr[$0]] }' "$pdir/series" \
+		<(git -C "$dir" rev-list --reverse "$BASE_REV..$WB_BRANCH") \
+		<(git -C "$dir" rev-list --reverse "$BASE_REV..$WB_BRANCH" -- "$path")
+}
+
+# export_tests DIR PATCHES OUT: OUT/selftests and OUT/kunit as export
+# leaves them in the repository: a copy of each of the series' test files
+# (series_test_files) from the branch of DIR, with a header naming its
+# patches (PATCHES/series: what export_series wrote from that branch), and
+# the two READMEs with their generated part (the catalogue of the copies
+# and their test cases, scripts/lib/testcopies.py) regenerated.
+export_tests() {
+	local dir=$1 pdir=$2 out=$3 tmp path dest kind mode
+	local -a patches
+	[ "$(grep -c . "$pdir/series")" = "$(git -C "$dir" rev-list --count "$BASE_REV..$WB_BRANCH")" ] ||
+		die "$pdir/series does not list the commits of $WB_BRANCH one for one: run 'scripts/harness export'"
+	tmp=$(mktemp -d)
+	: >"$tmp/manifest"
+	mkdir -p "$out/selftests" "$out/kunit"
+	while IFS= read -r path; do
+		dest=$(test_copy_path "$path")
+		[ ! -e "$out/$dest" ] || die "two test files of the series would be copied to $dest"
+		mapfile -t patches < <(file_patches "$dir" "$pdir" "$path")
+		mkdir -p "$out/${dest%/*}"
+		git -C "$dir" show "$WB_BRANCH:$path" |
+			python3 "$WB_REPO/scripts/lib/testcopies.py" copy "$path" "${patches[@]}" >"$out/$dest"
+		mode=$(git -C "$dir" ls-tree "$WB_BRANCH" -- "$path" | awk '{ print $1 }')
+		[ "$mode" != 100755 ] || chmod +x "$out/$dest"
+		printf 'A\t%s\t%s\t%s\n' "$path" "$dest" "${patches[*]}" >>"$tmp/manifest"
+	done < <(series_test_files "$dir")
+	# the lines the series adds to the kernel's own selftest files
+	while IFS= read -r path; do
+		mapfile -t patches < <(file_patches "$dir" "$pdir" "$path")
+		printf 'M\t%s\t-\t%s\n' "$path" "${patches[*]}" >>"$tmp/manifest"
+	done < <(git -C "$dir" diff --name-only --diff-filter=M "$BASE_REV" "$WB_BRANCH" -- tools/testing/selftests/)
+	git -C "$dir" diff --no-color --no-ext-diff --src-prefix=a/ --dst-prefix=b/ --diff-filter=M \
+		"$BASE_REV" "$WB_BRANCH" -- tools/testing/selftests/ >"$tmp/diff"
+	for kind in selftests kunit; do
+		python3 "$WB_REPO/scripts/lib/testcopies.py" readme "$kind" "$WB_REPO/$kind/README.md" \
+			"$tmp/manifest" "$tmp/diff" "$out" >"$out/$kind/README.md"
+	done
+	rm -rf "$tmp"
+}
+
+# install_tests DIR: the repository's selftests/ and kunit/ regenerated
+# from the branch of DIR (export_tests, after export_series wrote
+# patches/); copies of files the series no longer adds go away.
+install_tests() {
+	local tmp d
+	tmp=$(mktemp -d)
+	export_tests "$1" "$WB_REPO/patches" "$tmp"
+	for d in selftests kunit; do
+		rm -rf "${WB_REPO:?}/$d"
+		mkdir -p "$WB_REPO/$d"
+		cp -R "$tmp/$d/." "$WB_REPO/$d/"
+	done
+	rm -rf "$tmp"
+}
+
+# tests_stale GEN: the files of the repository's selftests/ and kunit/
+# that differ from GEN's (export_tests): missing, extra or changed, with
+# the diff of a changed one; fails when there is any.
+tests_stale() {
+	local gen=$1 f rc=0
+	while IFS= read -r f; do
+		if [ ! -e "$gen/$f" ]; then
+			printf 'extra: %s (not a file the series adds)\n' "$f"
+		elif [ ! -e "$WB_REPO/$f" ]; then
+			printf 'missing: %s\n' "$f"
+		elif ! cmp -s "$gen/$f" "$WB_REPO/$f"; then
+			printf 'changed: %s\n' "$f"
+			diff -u --label "generated $f" --label "$f" "$gen/$f" "$WB_REPO/$f" | head -20 || true
+		else
+			continue
+		fi
+		rc=1
+	done < <({
+		(cd "$WB_REPO" && find selftests kunit -type f 2>/dev/null) || true
+		(cd "$gen" && find selftests kunit -type f)
+	} | LC_ALL=C sort -u)
+	return "$rc"
+}
