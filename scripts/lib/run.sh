@@ -91,7 +91,7 @@ run_suites() {
 		# shellcheck disable=SC2086
 		printf '%s\n' ${groups[$key]} >"$bdir/plan"
 		{
-			printf "export WB_REPO='%s' WB_KSFT='%s'\n" "$WB_REPO" "$WB_CACHE/kselftest"
+			printf "export WB_REPO='%s' WB_KSFT='%s' WB_VARIANT='%s'\n" "$WB_REPO" "$WB_CACHE/kselftest" "$VARIANT"
 			# what a suite's guest half needs from the host (fstests)
 			for v in ${WB_JOB_VARS:-}; do
 				printf 'export %s=%q\n' "$v" "${!v}"

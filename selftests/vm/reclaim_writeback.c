@@ -19,7 +19,8 @@
  * root with cgroup v2 or the cgroup v1 memory controller mounted at
  * /sys/fs/cgroup (or /sys/fs/cgroup/memory). RECLAIM_WB_ONLY, a
  * comma-separated list of global, memcg_v2, memcg_v1, global_oom and swap,
- * runs only those (e.g. to split the runs between boots).
+ * runs only those (e.g. to split the runs between boots); RECLAIM_WB_LRU,
+ * lru or mglru, only the variants of that LRU.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,6 +183,14 @@ static bool only_allows(const char *name)
 		if ((p == only || p[-1] == ',') && (p[len] == ',' || !p[len]))
 			return true;
 	return false;
+}
+
+/* RECLAIM_WB_LRU is unset or names the LRU of this variant. */
+static bool lru_allows(bool mglru)
+{
+	const char *lru = getenv("RECLAIM_WB_LRU");
+
+	return !lru || !*lru || !strcmp(lru, mglru ? "mglru" : "lru");
 }
 
 static int enable_memory_controller(void)
@@ -384,6 +393,8 @@ FIXTURE_SETUP(reclaim)
 
 	if (!only_allows(pressure_name[variant->pressure]))
 		SKIP(return, "RECLAIM_WB_ONLY=%s", getenv("RECLAIM_WB_ONLY"));
+	if (!lru_allows(variant->mglru))
+		SKIP(return, "RECLAIM_WB_LRU=%s", getenv("RECLAIM_WB_LRU"));
 	if (geteuid())
 		SKIP(return, "must run as root");
 	if (!dir || !*dir)
@@ -572,6 +583,8 @@ FIXTURE_SETUP(global_oom)
 
 	if (!only_allows("global_oom"))
 		SKIP(return, "RECLAIM_WB_ONLY=%s", getenv("RECLAIM_WB_ONLY"));
+	if (!lru_allows(variant->mglru))
+		SKIP(return, "RECLAIM_WB_LRU=%s", getenv("RECLAIM_WB_LRU"));
 	if (geteuid())
 		SKIP(return, "must run as root");
 	if (!dir || !*dir)
