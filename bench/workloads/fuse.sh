@@ -7,6 +7,8 @@
 cgroups=v2
 mem=1G
 case_timeout=900
+# --profile: perf record during these cases
+perf_profile=yes
 cases='fuse-passthrough-1k fuse-passthrough-4k fuse-passthrough-1m
 fuse-nocopy-1k fuse-nocopy-4k fuse-nocopy-1m'
 

@@ -77,6 +77,8 @@ bench_fio() {
 	done
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	bench_perf_start
+	bench_cpu_snap before
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.before"
 	# gauges, sampled every second: bench.py reports their peaks
 	(while :; do
@@ -92,12 +94,59 @@ bench_fio() {
 	# fio's jobs can outlive it when the OOM killer took the parent
 	[ -z "${BENCH_CG:-}" ] || bench_cgroup_empty
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.after"
+	bench_cpu_snap after
+	bench_perf_stop
 	kill "$sampler"
 	wait "$sampler" 2>/dev/null
 	echo "$rc" >"$BENCH_OUT/fio.rc"
 	[ "$rc" = 0 ] || echo "fio exited with $rc: $(tail -n 3 "$BENCH_OUT/fio.out")" >&2
 	bench_cgroup_files
 	return 0
+}
+
+# bench_cpu_snap before|after: the CPU time counters bench.py turns into
+# CPU seconds per MiB written: /proc/stat (whole guest), /proc/PID/stat of
+# every process (kworkers, the FUSE server in $BENCH_OUT/pids) and of this
+# shell, whose cutime/cstime grow by what fio and its jobs used once they
+# are waited for. Clock ticks per second in CASE/info (clk_tck).
+bench_cpu_snap() {
+	cat /proc/stat >"$BENCH_OUT/stat.$1"
+	cat /proc/[0-9]*/stat >"$BENCH_OUT/procstat.$1" 2>/dev/null
+	cat "/proc/$BASHPID/stat" >"$BENCH_OUT/self.$1"
+	[ "$1" = after ] || bench_info clk_tck "$(getconf CLK_TCK)"
+}
+
+# bench_perf_start: with BENCH_PROFILE=1, in a workload that asks for it
+# (perf_profile=yes), perf record -e cpu-clock -a -g over the fio run; the
+# data goes to the guest's tmpfs, bench_perf_stop reports it.
+bench_perf_start() {
+	BENCH_PERF_PID=
+	[ "${BENCH_PROFILE:-0}" = 1 ] && [ "${perf_profile:-}" = yes ] || return 0
+	if ! perf --version >/dev/null 2>&1; then
+		bench_error "--profile: no working perf in the guest ($(perf --version 2>&1 | head -n1))"
+		return 0
+	fi
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	perf record -q -e cpu-clock -F "${BENCH_PERF_FREQ:-500}" -a -g -o /tmp/bench-perf.data \
+		>"$BENCH_OUT/perf-record.log" 2>&1 &
+	BENCH_PERF_PID=$!
+	bench_info perf "perf record -e cpu-clock -F ${BENCH_PERF_FREQ:-500} -a -g ($(perf --version))"
+	sleep 1
+}
+
+# bench_perf_stop: stop perf record and save perf report's text, by
+# symbol and by command, without call chains (--no-children: self time).
+bench_perf_stop() {
+	[ -n "${BENCH_PERF_PID:-}" ] || return 0
+	kill -INT "$BENCH_PERF_PID"
+	wait "$BENCH_PERF_PID" 2>/dev/null
+	perf report -i /tmp/bench-perf.data --stdio --no-children --sort sym -g none \
+		>"$BENCH_OUT/perf-report-sym.txt" 2>"$BENCH_OUT/perf-report.log"
+	perf report -i /tmp/bench-perf.data --stdio --no-children --sort comm -g none \
+		>"$BENCH_OUT/perf-report-comm.txt" 2>>"$BENCH_OUT/perf-report.log"
+	rm -f /tmp/bench-perf.data
+	BENCH_PERF_PID=
 }
 
 # Kill what is left in $BENCH_CG and wait until it is empty.

@@ -20,6 +20,7 @@ outcome and are counted instead), or when a case failed on every run of
 both kernels (the benchmark itself is broken); 0 otherwise.
 """
 import json
+import math
 import os
 import re
 import shutil
@@ -54,6 +55,32 @@ VMSTAT_ROWS = [
 ]
 # Reclaim rows shown even when both kernels have 0 there.
 KEY_ROWS = ('file writes (vmscan - pswpout)', 'oom_kill', 'memcg oom_kill')
+# CPU time per MiB written (bench_cpu_snap): label of each key, in table order.
+CPU_ROWS = [
+    ('writer', 'writer (fio + jobs)'),
+    ('kworker', 'kworkers (all)'),
+    ('flush', '  of which flush-*'),
+    ('server', 'FUSE server'),
+    ('busy', 'guest busy (/proc/stat)'),
+]
+# Kernel functions of the profile: the copy FUSE writeback makes (6.1's
+# temporary pages: copy_highpage, which is copy_page on x86).
+PROFILE_SYMS = ('copy_page', 'copy_highpage', 'fuse_writepage_args_page_fill')
+# Idle in a cpu-clock profile of the whole guest.
+IDLE_SYMS = re.compile(r'^(default_idle|native_safe_halt|pv_native_safe_halt|'
+                       r'default_idle_call|cpu_idle_poll|acpi_idle_do_entry|mwait_idle)$')
+# Profile rows: key, label.
+PROFILE_ROWS = [('copy_page', 'copy_page'), ('copy_highpage', 'copy_highpage'),
+                ('fuse_writepage_args_page_fill', 'fuse_writepage_args_page_fill'),
+                ('copy', 'copy, all of the above'), ('kworker', 'comm kworker*'),
+                ('server', 'comm fuse_wb_server'), ('fio', 'comm fio'), ('idle', 'idle')]
+# Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom
+# (the 95% interval of the mean of the log ratios); 1.96 beyond.
+T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+CI_METHOD = ('95% t-interval of the mean of log(patched/baseline) over the paired rounds, '
+             'exponentiated (centre: geometric mean of the paired ratios)')
 # A report in the console that is an outcome here, not a failure.
 OOM_REPORT = re.compile(r'invoked oom-killer|Memory cgroup out of memory|Out of memory')
 BOOT_ERRORS = {'124': 'guest timed out', '125': 'guest crashed'}
@@ -125,6 +152,94 @@ def fio_numbers(data):
     }
 
 
+def proc_times(text):
+    """pid -> (comm, utime+stime, cutime+cstime) in ticks, from /proc/PID/stat lines."""
+    out = {}
+    for line in text.splitlines():
+        open_, close = line.find('('), line.rfind(')')
+        if open_ < 0 or close < open_:
+            continue
+        rest = line[close + 2:].split()
+        try:
+            out[int(line[:open_])] = (line[open_ + 1:close], int(rest[11]) + int(rest[12]),
+                                      int(rest[13]) + int(rest[14]))
+        except (ValueError, IndexError):
+            continue
+    return out
+
+
+def stat_busy(text):
+    """(busy, all) ticks of the 'cpu' line of /proc/stat."""
+    for line in text.splitlines():
+        f = line.split()
+        if f and f[0] == 'cpu':
+            v = [int(x) for x in f[1:9]] + [0] * 8
+            return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], sum(v[:8])
+    return None
+
+
+def cpu_numbers(cdir, info, mib):
+    """CPU seconds over the fio run and per MiB written (bench_cpu_snap)."""
+    b = proc_times(read(os.path.join(cdir, 'procstat.before')))
+    a = proc_times(read(os.path.join(cdir, 'procstat.after')))
+    sb = proc_times(read(os.path.join(cdir, 'self.before')))
+    sa = proc_times(read(os.path.join(cdir, 'self.after')))
+    pb, pa = (stat_busy(read(os.path.join(cdir, 'stat.' + w))) for w in ('before', 'after'))
+    if not (a and b and sa and sb and pa and pb) or not mib:
+        return None
+    tck = int(info.get('clk_tck', '100') or 100)
+
+    def delta(pid):
+        # a process born during the run counts from 0
+        return a[pid][1] - (b[pid][1] if pid in b else 0)
+    kw = [p for p in a if a[p][0].startswith('kworker')]
+    servers = [int(x) for x in read(os.path.join(cdir, 'pids')).split() if x.isdigit()]
+    ticks = {
+        'writer': list(sa.values())[0][2] - list(sb.values())[0][2],
+        'kworker': sum(delta(p) for p in kw),
+        'flush': sum(delta(p) for p in kw if 'flush-' in a[p][0] or 'flush-' in b.get(p, ('',))[0]),
+        'server': sum(delta(p) for p in servers if p in a) if servers else None,
+        'busy': pa[0] - pb[0],
+        'elapsed': pa[1] - pb[1],
+    }
+    secs = {k: v / tck for k, v in ticks.items() if v is not None}
+    return {'clk_tck': tck, 'mib': mib, 'seconds': secs,
+            'ms_per_mib': {k: v * 1000 / mib for k, v in secs.items() if k != 'elapsed'}}
+
+
+def profile_numbers(cdir):
+    """Shares (% of samples) from perf report --sort sym and --sort comm, or None."""
+    sym = read(os.path.join(cdir, 'perf-report-sym.txt'))
+    comm = read(os.path.join(cdir, 'perf-report-comm.txt'))
+    if not sym.strip():
+        return None
+    out = {k: 0.0 for k, _ in PROFILE_ROWS}
+    samples = re.search(r'^# Samples: (\S+)', sym, re.M)
+    out['samples'] = samples.group(1) if samples else '?'
+    for line in sym.splitlines():
+        m = re.match(r'^\s*([\d.]+)%\s+\[.\]\s+(\S+)', line)
+        if not m:
+            continue
+        pct_, name = float(m.group(1)), m.group(2)
+        if name in PROFILE_SYMS:
+            out[name] += pct_
+            out['copy'] += pct_
+        if IDLE_SYMS.match(name):
+            out['idle'] += pct_
+    for line in comm.splitlines():
+        m = re.match(r'^\s*([\d.]+)%\s+(\S.*?)\s*$', line)
+        if not m:
+            continue
+        name = m.group(2)
+        if name.startswith('kworker'):
+            out['kworker'] += float(m.group(1))
+        elif name.startswith('fuse_wb_server'):
+            out['server'] += float(m.group(1))
+        elif name == 'fio':
+            out['fio'] += float(m.group(1))
+    return out
+
+
 def load_run(cdir, boot_failed):
     run = {'status': 'ok', 'reason': '', 'oom_kills': 0}
     run['info'] = keyvals(read(os.path.join(cdir, 'info')))
@@ -158,6 +273,13 @@ def load_run(cdir, boot_failed):
     fio = load_fio(os.path.join(cdir, 'fio.json'))
     if fio:
         run['fio'] = fio_numbers(fio)
+    if run.get('fio'):
+        cpu = cpu_numbers(cdir, run['info'], run['fio']['io_mib'])
+        if cpu:
+            run['cpu'] = cpu
+    prof = profile_numbers(cdir)
+    if prof:
+        run['profile'] = prof
     skip = read(os.path.join(cdir, 'skip')).strip()
     error = read(os.path.join(cdir, 'error')).strip()
     if skip:
@@ -211,6 +333,34 @@ def medians(vm):
     return out
 
 
+def ratio_ci(paired):
+    """CI_METHOD over the per-round paired ratios, and the verdict word."""
+    if len(paired) < 2 or min(paired) <= 0:
+        return None, 'no difference detectable (fewer than 2 paired rounds)' if paired else None
+    logs = [math.log(x) for x in paired]
+    n, mean = len(logs), statistics.mean(logs)
+    half = (T975[n - 2] if n - 1 <= len(T975) else 1.96) * statistics.stdev(logs) / math.sqrt(n)
+    ci = {'method': CI_METHOD, 'n': n, 'level': 0.95, 'centre': math.exp(mean),
+          'lo': math.exp(mean - half), 'hi': math.exp(mean + half)}
+    if ci['lo'] > 1:
+        verdict = 'faster'
+    elif ci['hi'] < 1:
+        verdict = 'slower'
+    else:
+        verdict = 'no difference detectable'
+    return ci, verdict
+
+
+def kernel_medians(rs, key, rows):
+    """Median over runs rs of each rows key of run[key] (a dict), skipping absent ones."""
+    out = {}
+    for k in rows:
+        values = [r[key][k] for r in rs if isinstance(r.get(key), dict) and r[key].get(k) is not None]
+        if values:
+            out[k] = statistics.median(values)
+    return out
+
+
 def summarize(runs):
     cases = {}
     for r in runs:
@@ -235,6 +385,11 @@ def summarize(runs):
                 'hog_mib_s': spread(hog),
                 'vmstat_median': medians(vm),
                 'reasons': sorted({r['reason'] for r in rs if r['reason']}),
+                'cpu_ms_per_mib': kernel_medians([r['cpu'] for r in rs if r['status'] == 'ok'
+                                                  and 'cpu' in r], 'ms_per_mib',
+                                                 [k for k, _ in CPU_ROWS]),
+                'profile': kernel_medians([{'p': r['profile']} for r in rs if 'profile' in r], 'p',
+                                          [k for k, _ in PROFILE_ROWS]),
             }
         b, p = s['baseline']['bw_mib_s'], s['patched']['bw_mib_s']
         if b and p and b['median']:
@@ -247,6 +402,9 @@ def summarize(runs):
         paired = [v['patched'] / v['baseline'] for v in pairs.values()
                   if len(v) == 2 and v['baseline']]
         s['paired_ratio'] = spread(paired)
+        s['paired_ratios'] = [pairs[rnd]['patched'] / pairs[rnd]['baseline'] for rnd in sorted(pairs)
+                              if len(pairs[rnd]) == 2 and pairs[rnd]['baseline']]
+        s['ratio_ci'], s['verdict'] = ratio_ci(paired)
         summary[case] = s
     return summary
 
@@ -272,9 +430,15 @@ def render(meta, summary, boots):
     col = 26
     out.append('fio write bandwidth, MiB/s: median of the runs of each kernel '
                '(delta% vs baseline)')
+    icount = meta.get('icount', 'off')
     out.append('%s, %s guest (%s), %s round(s), order A B A B per boot group'
-               % (meta.get('host', '?'), meta.get('accel', '?').upper(),
+               % (meta.get('host', '?'), meta.get('accel', '?').upper()
+                  + ('' if icount == 'off' else ' -icount ' + icount),
                   meta.get('guest', '?'), meta.get('rounds', '?')))
+    if icount != 'off':
+        out.append('icount: guest time counts instructions; MiB/s and CPU times are in guest time')
+    if meta.get('profile') == '1':
+        out.append('profile: perf record ran during the FUSE cases (their MiB/s include its cost)')
     for k in KERNELS:
         out.append('%-8s %s (sha256 %s, %s)' % (k, meta.get(k, '?'), meta.get(k + '_sha256', '?')[:12],
                                            meta.get(k + '_uname', '?')))
@@ -307,6 +471,10 @@ def render(meta, summary, boots):
                 cells.append('%10.2f %s' % (x['median'], pct(x['median'], hb['median'] if hb and k == 'patched'
                                                              else x['median'])) if x else '-')
             out.append('%-*s  %-8s %*s %*s' % (w, '', 'Hog MiB/s', col, cells[0], col, cells[1]))
+        if s.get('verdict'):
+            ci = s['ratio_ci']
+            out.append('%-*s  %-8s %s' % (w, '', 'Ratio CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (
+                ci['centre'], ci['lo'], ci['hi'], ci['n'], s['verdict']) if ci else s['verdict']))
         out.append('%-*s  %-8s %*s %*s' % (w, '', 'Runs', col, outcome(b), col, outcome(p)))
         if b['oom_kills'] or p['oom_kills']:
             out.append('%-*s  %-8s %*s %*s' % (w, '', 'OOM kill', col, b['oom_kills'], col, p['oom_kills']))
@@ -330,6 +498,8 @@ def render(meta, summary, boots):
                 '-' if bv is None else '%d' % bv, '-' if pv is None else '%d' % pv,
                 pct(pv, bv) if bv and pv is not None else ''))
             first = False
+    out += render_cpu(summary, w)
+    out += render_profile(summary, w)
     out.append('')
     reasons = []
     for case, s in summary.items():
@@ -346,6 +516,54 @@ def render(meta, summary, boots):
                                       ''.join('\n  kernel report during %s: %s' % (t, rep)
                                               for t, rep in b['reports'])))
     return '\n'.join(line.rstrip() for line in out) + '\n'
+
+
+def render_cpu(summary, w):
+    """Table rows: CPU ms per MiB written, median per kernel."""
+    out = []
+    if not any(s[k]['cpu_ms_per_mib'] for s in summary.values() for k in KERNELS):
+        return out
+    out.append('')
+    out.append('CPU time per MiB written, ms/MiB: median of the runs (utime+stime over the fio run;'
+               ' kworkers: delta summed over')
+    out.append('every kworker thread, flush-*: those named after a bdi flush at either end;'
+               ' busy: all of the guest\'s CPU but idle)')
+    out.append('%-*s  %-31s %12s %12s' % (w, '', '', 'baseline', 'patched'))
+    for case, s in summary.items():
+        b, p = s['baseline']['cpu_ms_per_mib'], s['patched']['cpu_ms_per_mib']
+        first = True
+        for key, label in CPU_ROWS:
+            bv, pv = b.get(key), p.get(key)
+            if bv is None and pv is None:
+                continue
+            out.append('%-*s  %-31s %12s %12s %s' % (
+                w, case if first else '', label, '-' if bv is None else '%.3f' % bv,
+                '-' if pv is None else '%.3f' % pv, pct(pv, bv) if bv and pv is not None else ''))
+            first = False
+    return out
+
+
+def render_profile(summary, w):
+    """Table rows: the profile's shares, median per kernel."""
+    out = []
+    if not any(s[k]['profile'] for s in summary.values() for k in KERNELS):
+        return out
+    out.append('')
+    out.append('Profile: perf record -e cpu-clock -a -g over the fio run, %% of all samples'
+               ' (self time), median of the runs')
+    out.append('%-*s  %-31s %12s %12s' % (w, '', '', 'baseline', 'patched'))
+    for case, s in summary.items():
+        b, p = s['baseline']['profile'], s['patched']['profile']
+        if not b and not p:
+            continue
+        first = True
+        for key, label in PROFILE_ROWS:
+            bv, pv = b.get(key), p.get(key)
+            out.append('%-*s  %-31s %12s %12s' % (
+                w, case if first else '', label, '-' if bv is None else '%.2f%%' % bv,
+                '-' if pv is None else '%.2f%%' % pv))
+            first = False
+    return out
 
 
 def plot(rundir, summary):

@@ -127,12 +127,14 @@ cmd_bench() {
 		echo "quick=$BENCH_QUICK"
 		echo "cases=$(printf '%s ' "${cases[@]}")"
 		echo "fio=$(fio --version)"
+		echo "icount=$([ -n "${WB_ICOUNT:-}" ] && echo "shift=$WB_ICOUNT,sleep=off,align=off" || echo off)"
+		echo "profile=$BENCH_PROFILE"
 		echo "baseline=$kbase"
 		echo "baseline_sha256=$(sha256sum <"$kbase" | cut -d' ' -f1)"
 		echo "patched=$kpatch"
 		echo "patched_sha256=$(sha256sum <"$kpatch" | cut -d' ' -f1)"
 	} >"$rundir/meta"
-	info "bench: ${#cases[@]} cases, $rounds round(s), $accel, results in $rundir"
+	info "bench: ${#cases[@]} cases, $rounds round(s), $accel${WB_ICOUNT:+ icount shift=$WB_ICOUNT}$([ "$BENCH_PROFILE" = 1 ] && echo ", perf profile"), results in $rundir"
 	for ((r = 1; r <= rounds; r++)); do
 		while read -r key; do
 			key=${key//@/ }
@@ -144,7 +146,7 @@ cmd_bench() {
 				# shellcheck disable=SC2086 # a list of cases
 				printf '%s\n' ${groups[$key]} >"$bdir/plan"
 				cat >"$bdir/job.sh" <<JOB
-export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest' BENCH_QUICK='$BENCH_QUICK'
+export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest' BENCH_QUICK='$BENCH_QUICK' BENCH_PROFILE='$BENCH_PROFILE'
 export BENCH_CASE_TIMEOUT='$([ "$BENCH_QUICK" = 1 ] && echo "$BENCH_QUICK_TIMEOUT" || echo 900)'
 exec bash '$WB_REPO/scripts/guest/bench' ${groups[$key]}
 JOB

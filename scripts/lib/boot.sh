@@ -8,7 +8,7 @@
 # to its "no init" panic once per host boot and caches the answer.
 qemu_accel() {
 	local kernel=$1 cache boot_id
-	if [ "${WB_ACCEL:-}" = tcg ] || [ ! -c /dev/kvm ] || ! { : <>/dev/kvm; } 2>/dev/null; then
+	if [ "${WB_ACCEL:-}" = tcg ] || [ -n "${WB_ICOUNT:-}" ] || [ ! -c /dev/kvm ] || ! { : <>/dev/kvm; } 2>/dev/null; then
 		echo tcg
 		return
 	fi
@@ -27,6 +27,16 @@ qemu_accel() {
 		fi
 	fi
 	sed -n 2p "$cache"
+}
+
+# icount_check: WB_ICOUNT, when set, is an icount shift (0-9). With it each
+# guest instruction advances the guest's clock by 2^SHIFT ns, as fast as
+# the host runs it (sleep=off, align=off): guest time is counted in
+# instructions, not in host time. TCG only (qemu_accel picks TCG when
+# WB_ICOUNT is set); QEMU then runs the vCPUs in one thread, round-robin.
+icount_check() {
+	[ -z "${WB_ICOUNT:-}" ] || [[ $WB_ICOUNT =~ ^[0-9]$ ]] ||
+		die "WB_ICOUNT=$WB_ICOUNT: the icount shift is a number 0-9"
 }
 
 # guest_path_ok PATH: the guest gets PATH on the kernel command line, which
@@ -119,10 +129,11 @@ NMI
 # WB_SHARES (more host directories, read-only at the same paths: 9p tags
 # wbshare1, ...), WB_TIMEOUT (seconds of wall clock), WB_STALL (seconds without a
 # heartbeat from the guest, 180), WB_APPEND (extra kernel arguments),
-# WB_VERBOSE=1 (console on stdout too).
+# WB_ICOUNT (QEMU -icount shift=N,sleep=off,align=off: guest time counted in
+# instructions; TCG only), WB_VERBOSE=1 (console on stdout too).
 boot_guest() {
 	local kernel=$1 out=$2 accel rc d name size status mon n=0 shared=''
-	local -a qemu disks=() shares=()
+	local -a qemu disks=() shares=() icount
 	need qemu-system-x86_64 qemu-system-x86
 	need busybox busybox-static
 	[ -r "$kernel" ] || die "no kernel image $kernel: run 'scripts/harness build' first"
@@ -145,6 +156,12 @@ boot_guest() {
 		shared="$shared wb.share=$d"
 	done
 	accel=$(qemu_accel "$kernel")
+	icount_check
+	icount=()
+	if [ -n "${WB_ICOUNT:-}" ]; then
+		[ "$accel" = tcg ] || die "internal: icount with $accel"
+		icount=(-icount "shift=$WB_ICOUNT,sleep=off,align=off")
+	fi
 	# the QEMU monitor, for watch_guest's NMI (a socket path must be short)
 	mon=$(mktemp -d "${TMPDIR:-/tmp}/wb-qemu.XXXXXX")/monitor
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
@@ -162,14 +179,14 @@ boot_guest() {
 		-device virtio-9p-pci,fsdev=repo,mount_tag=wbrepo
 		-fsdev "local,id=ksft,path=$(qemu_path "$WB_CACHE/kselftest"),security_model=none,readonly=on"
 		-device virtio-9p-pci,fsdev=ksft,mount_tag=wbksft
-		"${shares[@]}" "${disks[@]}")
+		"${icount[@]}" "${shares[@]}" "${disks[@]}")
 	if [ "${WB_VERBOSE:-0}" = 1 ]; then
 		qemu+=(-chardev "stdio,id=con,signal=off,logfile=$out/console.log" -serial chardev:con)
 	else
 		qemu+=(-serial "file:$out/console.log")
 	fi
 	printf '%q ' "${qemu[@]}" >"$out/qemu.cmdline"
-	info "booting $(basename "$kernel") ($accel, ${WB_MEM:-1G}, cgroup ${WB_CGROUPS:-v2}), console: $out/console.log"
+	info "booting $(basename "$kernel") ($accel${WB_ICOUNT:+ icount shift=$WB_ICOUNT}, ${WB_MEM:-1G}, cgroup ${WB_CGROUPS:-v2}), console: $out/console.log"
 	rc=0
 	watch_guest "$out" "$mon" "${qemu[@]}" || rc=$?
 	case $rc in

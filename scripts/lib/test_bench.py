@@ -50,6 +50,38 @@ def make_case(bdir, case, mib_s=None, oom=0, fio_rc=0, written=0, skip=None):
     write(os.path.join(cdir, 'case.rc'), '0\n')
 
 
+def proc_line(pid, comm, ticks, child_ticks=0):
+    """A /proc/PID/stat line: utime=ticks, stime=0, cutime=child_ticks."""
+    return '%d (%s) S 1 1 1 0 -1 0 0 0 0 0 %d 0 %d 0 20 0 1 0 0 0 0\n' % (pid, comm, ticks, child_ticks)
+
+
+def make_cpu(cdir, kworker, server, writer, busy):
+    """bench_cpu_snap's files for a run that used these ticks (clk_tck 100)."""
+    write(os.path.join(cdir, 'info'), 'fs=ext4\nclk_tck=100\n')
+    write(os.path.join(cdir, 'pids'), '300\n')
+    write(os.path.join(cdir, 'procstat.before'), proc_line(10, 'kworker/u2:1-flush-0:40', 5)
+          + proc_line(11, 'kworker/0:1-events', 7) + proc_line(300, 'fuse_wb_server', 1))
+    # kworker 12 is born during the run
+    write(os.path.join(cdir, 'procstat.after'), proc_line(10, 'kworker/u2:1-flush-0:40', 5 + kworker // 2)
+          + proc_line(11, 'kworker/0:1-events', 7) + proc_line(12, 'kworker/0:2', kworker - kworker // 2)
+          + proc_line(300, 'fuse_wb_server', 1 + server))
+    write(os.path.join(cdir, 'self.before'), proc_line(200, 'bash', 3, 40))
+    write(os.path.join(cdir, 'self.after'), proc_line(200, 'bash', 3, 40 + writer))
+    write(os.path.join(cdir, 'stat.before'), 'cpu  100 0 50 1000 0 0 0 0 0 0\ncpu0 100 0 50 1000 0 0 0 0 0 0\n')
+    write(os.path.join(cdir, 'stat.after'), 'cpu  %d 0 50 1500 0 0 0 0 0 0\n' % (100 + busy))
+
+
+def make_profile(cdir, copy_pct, kworker_pct):
+    """perf report --sort sym and --sort comm output, as the guest saves it."""
+    write(os.path.join(cdir, 'perf-report-sym.txt'),
+          '# Samples: 12K of event \'cpu-clock\'\n# Overhead  Symbol\n#\n'
+          '    40.00%%  [k] default_idle\n    %.2f%%  [k] copy_page\n'
+          '     1.50%%  [.] memcpy\n' % copy_pct)
+    write(os.path.join(cdir, 'perf-report-comm.txt'),
+          '# Overhead  Command\n    30.00%%  fio\n    %.2f%%  kworker/u2:1-flush-0:40\n'
+          '     2.00%%  kworker/0:1-ev\n    10.00%%  fuse_wb_server\n' % kworker_pct)
+
+
 def make_boot(rundir, rnd, kernel, cases, rc=0, console=''):
     bdir = os.path.join(rundir, 'round-%d' % rnd, kernel, 'boot-v2-1G')
     write(os.path.join(bdir, 'plan'), ''.join('w/%s\n' % c for c in cases))
@@ -100,6 +132,69 @@ class BenchSummary(unittest.TestCase):
         self.assertIn('115.00 (   4.55%)', out)
         with open(os.path.join(self.rundir, 'ratios.dat')) as f:
             self.assertIn('v1 ? ? ? ? ?', f.read())
+
+    def paired(self, ratios_by_case):
+        """Rounds of cases whose patched/baseline ratio is given per round."""
+        cases = sorted(ratios_by_case)
+        for rnd in range(1, len(ratios_by_case[cases[0]]) + 1):
+            bd = make_boot(self.rundir, rnd, 'baseline', cases)
+            pd = make_boot(self.rundir, rnd, 'patched', cases)
+            for c in cases:
+                make_case(bd, c, 100 + rnd)
+                make_case(pd, c, (100 + rnd) * ratios_by_case[c][rnd - 1])
+        return self.run_bench(self.rundir)
+
+    def test_interval_and_verdict(self):
+        rc, out, res = self.paired({'clear': [1.20, 1.22, 1.19, 1.21],
+                                    'noise': [0.80, 1.30, 0.95, 1.10],
+                                    'worse': [0.90, 0.91, 0.89, 0.90]})
+        self.assertEqual(rc, 0, out)
+        s = res['summary']
+        ci = s['clear']['ratio_ci']
+        self.assertEqual(ci['n'], 4)
+        self.assertLess(1.0, ci['lo'])
+        self.assertLess(ci['lo'], 1.19)
+        self.assertLess(1.22, ci['hi'])
+        self.assertAlmostEqual(ci['centre'], (1.20 * 1.22 * 1.19 * 1.21) ** 0.25, places=3)
+        self.assertEqual(s['clear']['verdict'], 'faster')
+        self.assertLess(s['noise']['ratio_ci']['lo'], 1.0)
+        self.assertLess(1.0, s['noise']['ratio_ci']['hi'])
+        self.assertEqual(s['noise']['verdict'], 'no difference detectable')
+        self.assertEqual(s['worse']['verdict'], 'slower')
+        self.assertEqual([round(x, 2) for x in s['noise']['paired_ratios']], [0.80, 1.30, 0.95, 1.10])
+        self.assertIn(': faster', out)
+        self.assertIn(': no difference detectable', out)
+
+    def test_one_round_has_no_interval(self):
+        rc, out, res = self.paired({'a': [1.5]})
+        self.assertEqual(rc, 0, out)
+        self.assertIsNone(res['summary']['a']['ratio_ci'])
+        self.assertNotIn('faster', res['summary']['a']['verdict'])
+
+    def test_cpu_per_mib_and_profile(self):
+        for k, (kw, srv, wr, busy, copy) in (('baseline', (40, 30, 100, 250, 6.0)),
+                                             ('patched', (20, 30, 100, 200, 0.0))):
+            bd = make_boot(self.rundir, 1, k, ['f'])
+            make_case(bd, 'f', 50)
+            make_cpu(os.path.join(bd, 'f'), kw, srv, wr, busy)
+            make_profile(os.path.join(bd, 'f'), copy, kw / 10)
+        rc, out, res = self.run_bench(self.rundir)
+        self.assertEqual(rc, 0, out)
+        b, p = (res['summary']['f'][k] for k in ('baseline', 'patched'))
+        # io_bytes 2^28: 256 MiB; 40 ticks = 0.4 s -> 1.5625 ms/MiB
+        self.assertAlmostEqual(b['cpu_ms_per_mib']['kworker'], 400 / 256)
+        self.assertAlmostEqual(b['cpu_ms_per_mib']['flush'], 200 / 256)
+        self.assertAlmostEqual(b['cpu_ms_per_mib']['server'], 300 / 256)
+        self.assertAlmostEqual(b['cpu_ms_per_mib']['writer'], 1000 / 256)
+        self.assertAlmostEqual(p['cpu_ms_per_mib']['busy'], 2000 / 256)
+        self.assertAlmostEqual(b['profile']['copy_page'], 6.0)
+        self.assertAlmostEqual(b['profile']['copy'], 6.0)
+        self.assertAlmostEqual(b['profile']['idle'], 40.0)
+        self.assertAlmostEqual(b['profile']['kworker'], 6.0)
+        self.assertAlmostEqual(p['profile']['copy'], 0.0)
+        self.assertAlmostEqual(p['profile']['server'], 10.0)
+        self.assertIn('CPU time per MiB written', out)
+        self.assertIn('Profile: perf record', out)
 
     def test_crash_and_report_fail(self):
         bd = make_boot(self.rundir, 1, 'baseline', ['a', 'b'], rc=125,
