@@ -80,9 +80,11 @@ bench_fio() {
 	bench_perf_start
 	bench_cpu_snap before
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.before"
-	# gauges, sampled every second: bench.py reports their peaks
+	# gauges, sampled every second: bench.py reports their peaks; and the
+	# kworkers seen running a bdi flush (wb_workfn names them flush-MAJ:MIN)
 	(while :; do
 		grep -E '^(nr_dirty|nr_writeback|nr_writeback_temp) ' /proc/vmstat
+		grep -ls '^kworker.*flush-' /proc/[0-9]*/comm >>"$BENCH_OUT/flushers"
 		sleep 1
 	done >"$BENCH_OUT/vmstat.samples") &
 	sampler=$!

@@ -67,8 +67,9 @@ CPU_ROWS = [
 # temporary pages: copy_highpage, which is copy_page on x86).
 PROFILE_SYMS = ('copy_page', 'copy_highpage', 'fuse_writepage_args_page_fill')
 # Idle in a cpu-clock profile of the whole guest.
-IDLE_SYMS = re.compile(r'^(default_idle|native_safe_halt|pv_native_safe_halt|'
-                       r'default_idle_call|cpu_idle_poll|acpi_idle_do_entry|mwait_idle)$')
+IDLE_SYMS = re.compile(r'^(default_idle|amd_e400_idle|native_safe_halt|pv_native_safe_halt|'
+                       r'default_idle_call|cpu_idle_poll|acpi_idle_do_entry|mwait_idle|'
+                       r'intel_idle|poll_idle)$')
 # Profile rows: key, label.
 PROFILE_ROWS = [('copy_page', 'copy_page'), ('copy_highpage', 'copy_highpage'),
                 ('fuse_writepage_args_page_fill', 'fuse_writepage_args_page_fill'),
@@ -194,10 +195,13 @@ def cpu_numbers(cdir, info, mib):
         return a[pid][1] - (b[pid][1] if pid in b else 0)
     kw = [p for p in a if a[p][0].startswith('kworker')]
     servers = [int(x) for x in read(os.path.join(cdir, 'pids')).split() if x.isdigit()]
+    # /proc/PID/comm of the kworkers the sampler saw running a flush
+    flushers = {int(m) for m in re.findall(r'/proc/(\d+)/comm', read(os.path.join(cdir, 'flushers')))}
     ticks = {
         'writer': list(sa.values())[0][2] - list(sb.values())[0][2],
         'kworker': sum(delta(p) for p in kw),
-        'flush': sum(delta(p) for p in kw if 'flush-' in a[p][0] or 'flush-' in b.get(p, ('',))[0]),
+        'flush': sum(delta(p) for p in kw if 'flush-' in a[p][0] or 'flush-' in b.get(p, ('',))[0]
+                     or p in flushers),
         'server': sum(delta(p) for p in servers if p in a) if servers else None,
         'busy': pa[0] - pb[0],
         'elapsed': pa[1] - pb[1],
@@ -237,6 +241,8 @@ def profile_numbers(cdir):
             out['server'] += float(m.group(1))
         elif name == 'fio':
             out['fio'] += float(m.group(1))
+    busy = 100 - out['idle']
+    out['busy'] = {k: out[k] * 100 / busy if busy > 0 else None for k, _ in PROFILE_ROWS if k != 'idle'}
     return out
 
 
@@ -361,6 +367,16 @@ def kernel_medians(rs, key, rows):
     return out
 
 
+def profile_medians(profiles):
+    """Median per key of profile_numbers' shares: of all samples, and of the non-idle ones (busy)."""
+    if not profiles:
+        return {}
+    keys = [k for k, _ in PROFILE_ROWS]
+    out = kernel_medians([{'p': x} for x in profiles], 'p', keys)
+    out['busy'] = kernel_medians([{'p': x['busy']} for x in profiles], 'p', keys)
+    return out
+
+
 def summarize(runs):
     cases = {}
     for r in runs:
@@ -388,8 +404,7 @@ def summarize(runs):
                 'cpu_ms_per_mib': kernel_medians([r['cpu'] for r in rs if r['status'] == 'ok'
                                                   and 'cpu' in r], 'ms_per_mib',
                                                  [k for k, _ in CPU_ROWS]),
-                'profile': kernel_medians([{'p': r['profile']} for r in rs if 'profile' in r], 'p',
-                                          [k for k, _ in PROFILE_ROWS]),
+                'profile': profile_medians([r['profile'] for r in rs if 'profile' in r]),
             }
         b, p = s['baseline']['bw_mib_s'], s['patched']['bw_mib_s']
         if b and p and b['median']:
@@ -526,7 +541,7 @@ def render_cpu(summary, w):
     out.append('')
     out.append('CPU time per MiB written, ms/MiB: median of the runs (utime+stime over the fio run;'
                ' kworkers: delta summed over')
-    out.append('every kworker thread, flush-*: those named after a bdi flush at either end;'
+    out.append('every kworker thread; flush-*: all the time of those seen running a bdi flush;'
                ' busy: all of the guest\'s CPU but idle)')
     out.append('%-*s  %-31s %12s %12s' % (w, '', '', 'baseline', 'patched'))
     for case, s in summary.items():
@@ -549,8 +564,8 @@ def render_profile(summary, w):
     if not any(s[k]['profile'] for s in summary.values() for k in KERNELS):
         return out
     out.append('')
-    out.append('Profile: perf record -e cpu-clock -a -g over the fio run, %% of all samples'
-               ' (self time), median of the runs')
+    out.append('Profile: perf record -e cpu-clock -a -g over the fio run, self time in % of the'
+               ' samples that were not idle (idle: % of all), median of the runs')
     out.append('%-*s  %-31s %12s %12s' % (w, '', '', 'baseline', 'patched'))
     for case, s in summary.items():
         b, p = s['baseline']['profile'], s['patched']['profile']
@@ -558,10 +573,11 @@ def render_profile(summary, w):
             continue
         first = True
         for key, label in PROFILE_ROWS:
-            bv, pv = b.get(key), p.get(key)
-            out.append('%-*s  %-31s %12s %12s' % (
-                w, case if first else '', label, '-' if bv is None else '%.2f%%' % bv,
-                '-' if pv is None else '%.2f%%' % pv))
+            cells = []
+            for x in (b, p):
+                v = x.get('busy', {}).get(key) if key != 'idle' else x.get(key)
+                cells.append('-' if v is None else '%.2f%%' % v)
+            out.append('%-*s  %-31s %12s %12s' % (w, case if first else '', label, cells[0], cells[1]))
             first = False
     return out
 

@@ -191,6 +191,7 @@ class BenchSummary(unittest.TestCase):
         self.assertAlmostEqual(b['profile']['copy'], 6.0)
         self.assertAlmostEqual(b['profile']['idle'], 40.0)
         self.assertAlmostEqual(b['profile']['kworker'], 6.0)
+        self.assertAlmostEqual(b['profile']['busy']['copy_page'], 10.0)
         self.assertAlmostEqual(p['profile']['copy'], 0.0)
         self.assertAlmostEqual(p['profile']['server'], 10.0)
         self.assertIn('CPU time per MiB written', out)
