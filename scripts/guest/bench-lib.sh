@@ -77,16 +77,11 @@ bench_fio() {
 	done
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	bench_warm fio
 	bench_perf_start
 	bench_cpu_snap before
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.before"
-	# gauges, sampled every second: bench.py reports their peaks; and the
-	# kworkers seen running a bdi flush (wb_workfn names them flush-MAJ:MIN)
-	(while :; do
-		grep -E '^(nr_dirty|nr_writeback|nr_writeback_temp) ' /proc/vmstat
-		grep -ls '^kworker.*flush-' /proc/[0-9]*/comm >>"$BENCH_OUT/flushers"
-		sleep 1
-	done >"$BENCH_OUT/vmstat.samples") &
+	bench_sampler &
 	sampler=$!
 	# shellcheck disable=SC2016 # the inner shell expands them
 	timeout -k 10 "$secs" sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs" || exit 126
@@ -100,10 +95,51 @@ bench_fio() {
 	bench_perf_stop
 	kill "$sampler"
 	wait "$sampler" 2>/dev/null
+	mv /tmp/bench-samples/* "$BENCH_OUT/"
 	echo "$rc" >"$BENCH_OUT/fio.rc"
 	[ "$rc" = 0 ] || echo "fio exited with $rc: $(tail -n 3 "$BENCH_OUT/fio.out")" >&2
 	bench_cgroup_files
 	return 0
+}
+
+# bench_sampler: every second, the gauges of /proc/vmstat whose peaks
+# bench.py reports, and the kworkers seen running a bdi flush (wb_workfn
+# names them flush-MAJ:MIN), into /tmp/bench-samples/ (moved to BENCH_OUT
+# after the run). Shell builtins only, on tmpfs: no program to load and no
+# write to the results share, whose waits for the host an -icount guest
+# would count in guest time.
+bench_sampler() {
+	local k v f c fd
+	mkdir -p /tmp/bench-samples
+	mkfifo /tmp/bench-samples/.tick
+	exec {fd}<>/tmp/bench-samples/.tick
+	rm -f /tmp/bench-samples/.tick
+	while :; do
+		while read -r k v; do
+			case $k in
+			nr_dirty | nr_writeback | nr_writeback_temp) echo "$k $v" ;;
+			esac
+		done </proc/vmstat >>/tmp/bench-samples/vmstat.samples
+		for f in /proc/[0-9]*/comm; do
+			read -r c <"$f" 2>/dev/null || continue
+			[[ $c != kworker*flush-* ]] || echo "$f"
+		done >>/tmp/bench-samples/flushers
+		# sleep 1, without a program: nothing ever writes to the fifo
+		read -rt 1 -u "$fd" _ || true
+	done
+}
+
+# bench_warm PROGRAM...: read the programs and their libraries after
+# drop_caches, so that the run does not fault them in from the host's 9p
+# root (under -icount every wait for the host costs guest time).
+bench_warm() {
+	local p f
+	for p in "$@"; do
+		p=$(command -v "$p") || continue
+		for f in "$p" $(ldd "$p" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+			cat "$f" >/dev/null
+		done
+	done
 }
 
 # bench_cpu_snap before|after: the CPU time counters bench.py turns into
