@@ -339,8 +339,9 @@ def medians(vm):
     return out
 
 
-def ratio_ci(paired):
-    """CI_METHOD over the per-round paired ratios, and the verdict word."""
+def ratio_ci(paired, words=('faster', 'slower')):
+    """CI_METHOD over the per-round paired ratios, and the verdict word:
+    words[0] when the interval is above 1.0, words[1] when below."""
     if len(paired) < 2 or min(paired) <= 0:
         return None, 'no difference detectable (fewer than 2 paired rounds)' if paired else None
     logs = [math.log(x) for x in paired]
@@ -349,9 +350,9 @@ def ratio_ci(paired):
     ci = {'method': CI_METHOD, 'n': n, 'level': 0.95, 'centre': math.exp(mean),
           'lo': math.exp(mean - half), 'hi': math.exp(mean + half)}
     if ci['lo'] > 1:
-        verdict = 'faster'
+        verdict = words[0]
     elif ci['hi'] < 1:
-        verdict = 'slower'
+        verdict = words[1]
     else:
         verdict = 'no difference detectable'
     return ci, verdict
@@ -420,6 +421,15 @@ def summarize(runs):
         s['paired_ratios'] = [pairs[rnd]['patched'] / pairs[rnd]['baseline'] for rnd in sorted(pairs)
                               if len(pairs[rnd]) == 2 and pairs[rnd]['baseline']]
         s['ratio_ci'], s['verdict'] = ratio_ci(paired)
+        # the guest's busy CPU per MiB, paired the same way
+        busy = {}
+        for k in KERNELS:
+            for r in cases[case][k]:
+                if r['status'] == 'ok' and 'cpu' in r:
+                    busy.setdefault(r['round'], {})[k] = r['cpu']['ms_per_mib']['busy']
+        s['busy_ratios'] = [busy[rnd]['patched'] / busy[rnd]['baseline'] for rnd in sorted(busy)
+                            if len(busy[rnd]) == 2 and busy[rnd]['baseline']]
+        s['busy_ratio_ci'], s['busy_verdict'] = ratio_ci(s['busy_ratios'], ('more CPU', 'less CPU'))
         summary[case] = s
     return summary
 
@@ -555,6 +565,10 @@ def render_cpu(summary, w):
                 w, case if first else '', label, '-' if bv is None else '%.3f' % bv,
                 '-' if pv is None else '%.3f' % pv, pct(pv, bv) if bv and pv is not None else ''))
             first = False
+        ci = s.get('busy_ratio_ci')
+        if s.get('busy_verdict'):
+            out.append('%-*s  %-31s %s' % (w, '', 'busy ratio CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (
+                ci['centre'], ci['lo'], ci['hi'], ci['n'], s['busy_verdict']) if ci else s['busy_verdict']))
     return out
 
 

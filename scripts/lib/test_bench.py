@@ -196,6 +196,21 @@ class BenchSummary(unittest.TestCase):
         self.assertAlmostEqual(p['profile']['server'], 10.0)
         self.assertIn('CPU time per MiB written', out)
         self.assertIn('Profile: perf record', out)
+        self.assertAlmostEqual(res['summary']['f']['busy_ratios'][0], 0.8)
+        self.assertIsNone(res['summary']['f']['busy_ratio_ci'])
+
+    def test_busy_cpu_interval(self):
+        for rnd, (bb, pb) in enumerate([(250, 200), (260, 205), (255, 199)], 1):
+            for k, busy in (('baseline', bb), ('patched', pb)):
+                bd = make_boot(self.rundir, rnd, k, ['f'])
+                make_case(bd, 'f', 50 + rnd)
+                make_cpu(os.path.join(bd, 'f'), 10, 10, 10, busy)
+        rc, out, res = self.run_bench(self.rundir)
+        self.assertEqual(rc, 0, out)
+        s = res['summary']['f']
+        self.assertLess(s['busy_ratio_ci']['hi'], 1.0)
+        self.assertEqual(s['busy_verdict'], 'less CPU')
+        self.assertEqual(s['verdict'], 'no difference detectable')
 
     def test_crash_and_report_fail(self):
         bd = make_boot(self.rundir, 1, 'baseline', ['a', 'b'], rc=125,
