@@ -194,7 +194,10 @@ def cpu_numbers(cdir, info, mib):
         # a process born during the run counts from 0
         return a[pid][1] - (b[pid][1] if pid in b else 0)
     kw = [p for p in a if a[p][0].startswith('kworker')]
-    servers = [int(x) for x in read(os.path.join(cdir, 'pids')).split() if x.isdigit()]
+    # the FUSE servers among the processes the workload recorded (a hog or
+    # writers may be there too)
+    servers = [int(x) for x in read(os.path.join(cdir, 'pids')).split()
+               if x.isdigit() and a.get(int(x), ('',))[0].startswith('fuse_wb_server')]
     # /proc/PID/comm of the kworkers the sampler saw running a flush
     flushers = {int(m) for m in re.findall(r'/proc/(\d+)/comm', read(os.path.join(cdir, 'flushers')))}
     ticks = {

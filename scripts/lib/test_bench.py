@@ -58,13 +58,14 @@ def proc_line(pid, comm, ticks, child_ticks=0):
 def make_cpu(cdir, kworker, server, writer, busy):
     """bench_cpu_snap's files for a run that used these ticks (clk_tck 100)."""
     write(os.path.join(cdir, 'info'), 'fs=ext4\nclk_tck=100\n')
-    write(os.path.join(cdir, 'pids'), '300\n')
+    # 301 is not a FUSE server (a hog): not counted as one
+    write(os.path.join(cdir, 'pids'), '300\n301\n')
     write(os.path.join(cdir, 'procstat.before'), proc_line(10, 'kworker/u2:1-flush-0:40', 5)
           + proc_line(11, 'kworker/0:1-events', 7) + proc_line(300, 'fuse_wb_server', 1))
     # kworker 12 is born during the run
     write(os.path.join(cdir, 'procstat.after'), proc_line(10, 'kworker/u2:1-flush-0:40', 5 + kworker // 2)
           + proc_line(11, 'kworker/0:1-events', 7) + proc_line(12, 'kworker/0:2', kworker - kworker // 2)
-          + proc_line(300, 'fuse_wb_server', 1 + server))
+          + proc_line(300, 'fuse_wb_server', 1 + server) + proc_line(301, 'hog', 500))
     write(os.path.join(cdir, 'self.before'), proc_line(200, 'bash', 3, 40))
     write(os.path.join(cdir, 'self.after'), proc_line(200, 'bash', 3, 40 + writer))
     write(os.path.join(cdir, 'stat.before'), 'cpu  100 0 50 1000 0 0 0 0 0 0\ncpu0 100 0 50 1000 0 0 0 0 0 0\n')
