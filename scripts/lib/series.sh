@@ -22,8 +22,21 @@ series_stamp() {
 # hunk git reports. Work not yet exported (uncommitted changes, commits
 # after the last apply) is never thrown away: apply refuses instead.
 apply_series() {
-	local dir stamp p log other
+	local dir lock rc=0
 	dir=$(ensure_worktree patched)
+	# one apply at a time per cache: two commands run at once (a test and
+	# an fstests run, say) would otherwise both reset the worktree and
+	# run git am in it
+	exec {lock}>"$dir.lock"
+	flock "$lock"
+	apply_series_locked "$dir" || rc=$?
+	exec {lock}>&-
+	return "$rc"
+}
+
+# apply_series_locked DIR: apply_series' work, under its lock.
+apply_series_locked() {
+	local dir=$1 stamp p log other
 	stamp=$(series_stamp)
 	other=$(git -C "$dir" worktree list --porcelain | awk -v b="branch refs/heads/$WB_BRANCH" -v me="$dir" '
 		/^worktree / { wt = substr($0, 10) } $0 == b && wt != me { print wt }')
