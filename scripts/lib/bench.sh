@@ -57,7 +57,7 @@ bench_select() {
 # FUSE cases are recorded as skipped.
 bench_fuse_server() {
 	local tree=${WB_FUSE_TREE:-$(tree_dir patched)} t=filesystems/fuse/fuse_wb_server
-	rm -f "$WB_CACHE/kselftest/$t"
+	rm -f "$WB_KSFT_DIR/$t"
 	if ! grep -qs fuse_wb_server "$tree/tools/testing/selftests/filesystems/fuse/Makefile"; then
 		info "no fuse_wb_server in $tree/tools/testing/selftests/filesystems/fuse: the FUSE cases will be skipped"
 		return 0
@@ -146,7 +146,7 @@ cmd_bench() {
 				# shellcheck disable=SC2086 # a list of cases
 				printf '%s\n' ${groups[$key]} >"$bdir/plan"
 				cat >"$bdir/job.sh" <<JOB
-export WB_REPO='$WB_REPO' WB_KSFT='$WB_CACHE/kselftest' BENCH_QUICK='$BENCH_QUICK' BENCH_PROFILE='$BENCH_PROFILE'
+export WB_REPO='$WB_REPO' WB_KSFT='$WB_KSFT_DIR' WB_KSFT_MM='$WB_KSFT_MM' BENCH_QUICK='$BENCH_QUICK' BENCH_PROFILE='$BENCH_PROFILE'
 export BENCH_CASE_TIMEOUT='$([ "$BENCH_QUICK" = 1 ] && echo "$BENCH_QUICK_TIMEOUT" || echo 900)'
 exec bash '$WB_REPO/scripts/guest/bench' ${groups[$key]}
 JOB

@@ -138,7 +138,7 @@ boot_guest() {
 	need busybox busybox-static
 	[ -r "$kernel" ] || die "no kernel image $kernel: run 'scripts/harness build' first"
 	[ -r "$out/job.sh" ] || die "internal: $out/job.sh missing"
-	mkdir -p "$WB_CACHE/kselftest"
+	mkdir -p "$WB_KSFT_DIR"
 	rm -f "$out/exit-status" "$out/console.log"
 	for d in ${WB_DISKS:-}; do
 		name=${d%%:*}
@@ -169,7 +169,7 @@ boot_guest() {
 		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
 		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"
 		-kernel "$kernel"
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_CACHE/kselftest$shared ${WB_APPEND:-}"
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_KSFT_DIR$shared ${WB_APPEND:-}"
 		-monitor "unix:$(qemu_path "$mon"),server=on,wait=off"
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
@@ -177,7 +177,7 @@ boot_guest() {
 		-device virtio-9p-pci,fsdev=results,mount_tag=results
 		-fsdev "local,id=repo,path=$(qemu_path "$WB_REPO"),security_model=none,readonly=on"
 		-device virtio-9p-pci,fsdev=repo,mount_tag=wbrepo
-		-fsdev "local,id=ksft,path=$(qemu_path "$WB_CACHE/kselftest"),security_model=none,readonly=on"
+		-fsdev "local,id=ksft,path=$(qemu_path "$WB_KSFT_DIR"),security_model=none,readonly=on"
 		-device virtio-9p-pci,fsdev=ksft,mount_tag=wbksft
 		"${icount[@]}" "${shares[@]}" "${disks[@]}")
 	if [ "${WB_VERBOSE:-0}" = 1 ]; then

@@ -3,12 +3,14 @@
 # through ccache.
 # shellcheck shell=bash
 
-# config_fragments FLAVOUR VARIANT: "debug" adds the lockdep/KASAN set, the
+# config_fragments FLAVOUR VARIANT: the base's own fragment (what its
+# Kconfig needs said differently), "debug" adds the lockdep/KASAN set, the
 # patched kernel the symbols (KUnit tests) the series adds, bisect the
 # filesystems the series touches, which the guest kernel leaves out.
 config_fragments() {
 	local flavour=$1 variant=$2
 	printf '%s\n' "$WB_REPO/scripts/kconfig/qemu.config"
+	[ -z "$BASE_KCONFIG" ] || printf '%s\n' "$WB_REPO/$BASE_KCONFIG"
 	case $variant in
 	patched) printf '%s\n' "$WB_REPO/scripts/kconfig/series.config" ;;
 	bisect) printf '%s\n' "$WB_REPO/scripts/kconfig/fs-build.config" ;;

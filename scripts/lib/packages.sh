@@ -37,13 +37,20 @@ apt_install() {
 # need_steps STEP...: every package these steps need is installed, or is
 # installed now (root), or the command stops here naming all of them.
 need_steps() {
-	local -a pkgs missing
+	local -a pkgs
+	mapfile -t pkgs < <(wb_packages "$@")
+	need_packages "${pkgs[@]}"
+}
+
+# need_packages PACKAGE...: need_steps for a list of packages (those of
+# steps, and the kernel source package of each base).
+need_packages() {
+	local -a missing
 	command -v dpkg-query >/dev/null 2>&1 || {
 		info "not a Debian system: not checking packages (scripts/packages lists what the harness needs)"
 		return 0
 	}
-	mapfile -t pkgs < <(wb_packages "$@")
-	mapfile -t missing < <(missing_packages "${pkgs[@]}")
+	mapfile -t missing < <(missing_packages "$@")
 	[ ${#missing[@]} -gt 0 ] || return 0
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		info "installing ${#missing[@]} missing package(s): ${missing[*]}"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count test cases of a harness run and judge its kernel logs.
 
-usage: results.py RUNDIR KNOWN_FAILURES VARIANT
+usage: results.py RUNDIR KNOWN_FAILURES VARIANT [PREFIX]
 
 RUNDIR holds one directory per boot (boot-*/), each with console.log and
 one directory per suite, which holds NAME.tap/NAME.rc per test program.
@@ -11,6 +11,9 @@ line counts as one case by its exit code (0 pass, 4 skip). A splat in the
 console log (panic, oops, BUG, WARNING, lockdep, hung task) is a failed case
 of the test that was running, unless its suite allows that report.
 Writes RUNDIR/results.json, prints a table and "N passed, N failed, N skipped".
+PREFIX (the series' base, "6.12/", when CI runs more than one) goes in
+front of every suite's name in the table and results.json; KNOWN_FAILURES
+names cases without it.
 """
 import json
 import os
@@ -164,6 +167,7 @@ def load_known(path, variant):
 
 def main():
     rundir, known_path, variant = sys.argv[1:4]
+    prefix = sys.argv[4] if len(sys.argv) > 4 else ''
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     known = load_known(known_path, variant)
     suites = {}
@@ -207,19 +211,19 @@ def main():
             full = suite + '/' + name
             if status == 'fail' and full in known:
                 status = 'known'
-                failures.append('  known failure %s: %s' % (full, known[full]))
+                failures.append('  known failure %s%s: %s' % (prefix, full, known[full]))
             elif status == 'fail':
-                failures.append('  FAIL %s' % full)
+                failures.append('  FAIL %s%s' % (prefix, full))
             c[status] += 1
             rows.append({'case': name, 'status': status})
         for k in c:
             total[k] += c[k]
-        out['suites'][suite] = rows
-        print('%-28s %6d %6d %6d %6d' % (suite, c['pass'], c['fail'], c['skip'], c['known']))
+        out['suites'][prefix + suite] = rows
+        print('%-28s %6d %6d %6d %6d' % (prefix + suite, c['pass'], c['fail'], c['skip'], c['known']))
     for line in failures:
         print(line)
     for boot, suite, test, report in reports:
-        print('  kernel report in %s during %s/%s: %s' % (boot, suite, test, report))
+        print('  kernel report in %s during %s%s/%s: %s' % (boot, prefix, suite, test, report))
     out['totals'] = total
     with open(os.path.join(rundir, 'results.json'), 'w') as f:
         json.dump(out, f, indent=1)

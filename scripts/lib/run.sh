@@ -47,9 +47,10 @@ all_suites() {
 }
 
 # Build the selftest programs the suites name (dir/prog), from the patched
-# tree against its UAPI headers, into $WB_CACHE/kselftest.
+# tree against its UAPI headers, into the base's $WB_KSFT_DIR.
 build_selftests() {
-	local ptree=$1 hdr=$WB_CACHE/build/headers out=$WB_CACHE/kselftest t dir
+	local ptree=$1 hdr out=$WB_KSFT_DIR t dir
+	hdr=$(build_dir headers)
 	shift
 	make -C "$ptree" O="$hdr" ARCH=x86_64 -s headers_install INSTALL_HDR_PATH="$hdr/usr" >/dev/null
 	for t in "$@"; do
@@ -63,9 +64,11 @@ build_selftests() {
 	done
 }
 
+# new_rundir NAME: a new results directory, NAME-<date>, with the base in
+# front of NAME for a base other than 6.1.
 new_rundir() {
 	local d
-	d=$WB_CACHE/results/$1-$(date +%Y%m%d-%H%M%S)
+	d=$WB_CACHE/results/${BASE_CACHE_NAME:+$BASE_CACHE_NAME-}$1-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$d"
 	ln -sfn "$d" "$WB_CACHE/results/latest"
 	printf '%s\n' "$d"
@@ -91,7 +94,8 @@ run_suites() {
 		# shellcheck disable=SC2086
 		printf '%s\n' ${groups[$key]} >"$bdir/plan"
 		{
-			printf "export WB_REPO='%s' WB_KSFT='%s' WB_VARIANT='%s'\n" "$WB_REPO" "$WB_CACHE/kselftest" "$VARIANT"
+			printf "export WB_REPO='%s' WB_KSFT='%s' WB_KSFT_MM='%s' WB_VARIANT='%s'\n" \
+				"$WB_REPO" "$WB_KSFT_DIR" "$WB_KSFT_MM" "$VARIANT"
 			# what a suite's guest half needs from the host (fstests)
 			for v in ${WB_JOB_VARS:-}; do
 				printf 'export %s=%q\n' "$v" "${!v}"
@@ -107,8 +111,11 @@ run_suites() {
 	done
 }
 
+# summarize RUNDIR: the results table of the run, against the base's known
+# failures; WB_RESULTS_PREFIX (ci of more than one base) names its suites.
 summarize() {
-	python3 "$WB_REPO/scripts/lib/results.py" "$1" "$WB_REPO/scripts/known-failures" "$VARIANT"
+	python3 "$WB_REPO/scripts/lib/results.py" "$1" "$WB_REPO/$BASE_KNOWN_FAILURES" "$VARIANT" \
+		"${WB_RESULTS_PREFIX:-}"
 }
 
 # host_case DIR NAME RC: record a host-side check as one test case.
@@ -119,7 +126,8 @@ host_case() {
 
 # The series checks, as test cases in RUNDIR/host/series.
 run_checks() {
-	local rundir=$1 dir=$1/host/series ptree tmp p rc total count n=0
+	local rundir=$1 dir=$1/host/series ptree tmp p rc total count n=0 pdir line
+	pdir=$(series_dir)
 	mkdir -p "$dir"
 	resolve_base
 	if ! ptree=$(apply_series); then
@@ -133,7 +141,7 @@ run_checks() {
 		rc=0
 		# Debian's python3 (python3-ply, python3-git for spdxcheck.py),
 		# not another one earlier in PATH
-		total=$(cd "$ptree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-color "$WB_REPO/patches/$p" 2>&1 |
+		total=$(cd "$ptree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-color "$pdir/$p" 2>&1 |
 			tee "$dir/checkpatch-$p.log" | grep -E '^total:') || true
 		case $total in
 		"total: 0 errors"*) ;;
@@ -143,7 +151,7 @@ run_checks() {
 		grep -E '^(WARNING|CHECK|ERROR):' "$dir/checkpatch-$p.log" | sed "s|^|  $p: |" >&2 || true
 	done < <(series_patches)
 	echo 0 >"$dir/checkpatch.rc"
-	# patches/ is exactly what export produces from the branch.
+	# the series' directory is exactly what export produces from the branch.
 	tmp=$(mktemp -d)
 	export_series "$ptree" "$tmp"
 	rc=0
@@ -153,8 +161,8 @@ run_checks() {
 	# series touches, elsewhere in it). The changes themselves, the
 	# changelogs and the cover letter do.
 	diff -ru -I '^Cc: ' -I '^base-commit: ' -I '^index [0-9a-f]*\.\.[0-9a-f]*' -I '^@@ ' \
-		--exclude=.gitignore "$WB_REPO/patches" "$tmp" >"$dir/fresh.log" 2>&1 || rc=1
-	[ $rc = 0 ] || { echo "patches/ is stale: run 'scripts/harness export'" >&2; head -40 "$dir/fresh.log" >&2; }
+		--exclude=.gitignore "$pdir" "$tmp" >"$dir/fresh.log" 2>&1 || rc=1
+	[ $rc = 0 ] || { echo "$BASE_PATCHES/ is stale: run 'scripts/harness export$(base_option)'" >&2; head -40 "$dir/fresh.log" >&2; }
 	host_case "$dir" patches-fresh "$rc"
 	# selftests/ and kunit/ are what export writes from the branch: the
 	# copies of the series' test files and the READMEs' catalogue of them
@@ -162,7 +170,7 @@ run_checks() {
 	export_tests "$ptree" "$tmp" "$tmp/tree"
 	tests_stale "$tmp/tree" >"$dir/tests-fresh.log" 2>&1 || rc=1
 	[ $rc = 0 ] || {
-		echo "selftests/ or kunit/ differs from the series: run 'scripts/harness export' (edit the series on its branch, not the copies)" >&2
+		echo "$BASE_SELFTESTS/ or $BASE_KUNIT/ differs from the series: run 'scripts/harness export$(base_option)' (edit the series on its branch, not the copies)" >&2
 		head -40 "$dir/tests-fresh.log" >&2
 	}
 	host_case "$dir" tests-fresh "$rc"
@@ -170,15 +178,17 @@ run_checks() {
 	rc=0
 	maintainers_expected "$ptree" | cmp -s - <(git -C "$ptree" show "$WB_BRANCH:MAINTAINERS") || {
 		rc=1
-		echo "MAINTAINERS of the series differs from MAINTAINERS.snippet: run 'scripts/harness maintainers'" >&2
+		echo "MAINTAINERS of the series differs from MAINTAINERS.snippet: run 'scripts/harness maintainers$(base_option)'" >&2
 	}
 	host_case "$dir" maintainers-fresh "$rc"
-	# the README says how many patches there are
+	# the README says how many patches there are, in the base's line
 	rc=0
 	count=$(series_patches | grep -vc "^0000-" || true)
-	grep -q "^A Linux 6.1.y patch series ($count patches in" "$WB_REPO/README.md" || {
+	# shellcheck disable=SC2059 # the format is the base's
+	line=$(printf "$BASE_README_LINE" "$count")
+	awk -v l="$line" 'index($0, l) == 1 { found = 1 } END { exit !found }' "$WB_REPO/README.md" || {
 		rc=1
-		echo "README.md's first line does not say '$count patches'" >&2
+		echo "README.md has no line starting '$line'" >&2
 	}
 	host_case "$dir" readme-count "$rc"
 	rc=0
@@ -201,11 +211,11 @@ cmd_export() {
 	local ptree
 	resolve_base
 	ptree=$(apply_series_from_branch)
-	export_series "$ptree" "$WB_REPO/patches"
+	export_series "$ptree" "$(series_dir)"
 	install_tests "$ptree"
-	# The branch is now what patches/ says: apply may reuse it.
+	# The branch is now what the series says: apply may reuse it.
 	printf '%s\n%s\n' "$(series_stamp)" "$(git -C "$ptree" rev-parse HEAD)" >"$ptree.stamp"
-	info "patches/ regenerated from $WB_BRANCH ($(series_patches | wc -l) patches); selftests/ and kunit/: copies of its $(series_test_files "$ptree" | wc -l) test files"
+	info "$BASE_PATCHES/ regenerated from $WB_BRANCH ($(series_patches | wc -l) patches); $BASE_SELFTESTS/ and $BASE_KUNIT/: copies of its $(series_test_files "$ptree" | wc -l) test files"
 }
 
 # export takes the branch as the developer left it (commits made on top
@@ -213,7 +223,7 @@ cmd_export() {
 apply_series_from_branch() {
 	local dir
 	dir=$(tree_dir patched)
-	[ -e "$dir/.git" ] || die "no patched tree: run 'scripts/harness apply' and commit your changes on $WB_BRANCH in $dir"
+	[ -e "$dir/.git" ] || die "no patched tree: run 'scripts/harness apply$(base_option)' and commit your changes on $WB_BRANCH in $dir"
 	git -C "$dir" merge-base --is-ancestor "$BASE_REV" "$WB_BRANCH" ||
 		die "$WB_BRANCH in $dir is not based on $BASE_REV"
 	printf '%s\n' "$dir"
@@ -256,7 +266,7 @@ discussed, so that get_maintainer.pl copies the right people on changes
 to them.
 MSG
 	fi
-	info "MAINTAINERS commit updated: run 'scripts/harness export'"
+	info "MAINTAINERS commit updated: run 'scripts/harness export$(base_option)'"
 }
 
 cmd_check() {
@@ -304,7 +314,8 @@ cmd_boot() {
 	mkdir -p "$rundir/boot-1"
 	# the command runs from the repository, with the suites' variables
 	{
-		printf "export WB_REPO='%s' WB_KSFT='%s'\ncd \"\$WB_REPO\"\n" "$WB_REPO" "$WB_CACHE/kselftest"
+		printf "export WB_REPO='%s' WB_KSFT='%s' WB_KSFT_MM='%s'\ncd \"\$WB_REPO\"\n" \
+			"$WB_REPO" "$WB_KSFT_DIR" "$WB_KSFT_MM"
 		if [ ${#CMD[@]} -gt 0 ]; then
 			printf '%s\n' "${CMD[*]}"
 		else
@@ -316,10 +327,30 @@ cmd_boot() {
 	return "$rc"
 }
 
-cmd_ci() {
-	local rundir
-	need shellcheck shellcheck
-	rundir=$(new_rundir ci)
+# ci_bases: the bases ci and all run, one a line: the one named (--base,
+# WB_BASE) or whose tree KERNEL_SRC is (one tree is one base), else every
+# base that has a series: a base's series, once in patches/<base>/, is
+# in CI without a change here.
+ci_bases() {
+	local b found=''
+	if [ -n "$WB_BASE_GIVEN" ] || [ -n "${KERNEL_SRC:-}" ]; then
+		need_series
+		printf '%s\n' "$WB_BASE"
+		return
+	fi
+	for b in $(known_bases); do
+		if with_base "$b" base_has_series; then
+			printf '%s\n' "$b"
+			found=1
+		fi
+	done
+	[ -n "$found" ] || die "no base has a series (patches/<base>/series)"
+}
+
+# ci_base RUNDIR: check, bisect and test of the loaded base, into RUNDIR.
+ci_base() {
+	local rundir=$1
+	mkdir -p "$rundir"
 	run_checks "$rundir"
 	# every patch compiles on its own: the directories it touches, normal
 	# config (scripts/harness bisect adds the no-swap and no-shmem ones)
@@ -327,11 +358,64 @@ cmd_ci() {
 	WB_RUNDIR=$rundir cmd_test
 }
 
+# ci_totals RUNDIR BASE...: the sum of the bases' results (their
+# RUNDIR/<base>/results.json), the line CI ends with.
+ci_totals() {
+	local rundir=$1
+	shift
+	python3 - "$rundir" "$@" <<'PY'
+import json
+import os
+import sys
+rundir, bases = sys.argv[1], sys.argv[2:]
+total = {'pass': 0, 'fail': 0, 'skip': 0, 'known': 0}
+for base in bases:
+    path = os.path.join(rundir, base, 'results.json')
+    if not os.path.exists(path):
+        total['fail'] += 1
+        print(f'{base}: no results.json (the run stopped before its results)')
+        continue
+    with open(path) as f:
+        for k, v in json.load(f)['totals'].items():
+            total[k] += v
+print(f"all bases ({' '.join(bases)}): {total['pass']} passed, {total['fail']} failed, "
+      f"{total['skip'] + total['known']} skipped")
+sys.exit(1 if total['fail'] else 0)
+PY
+}
+
+# ci: every base of ci_bases. One base: its results as they always were.
+# More: each in RUNDIR/<base>, its suites named <base>/suite, and the sum.
+cmd_ci() {
+	local rundir b rc=0
+	local -a bases
+	need shellcheck shellcheck
+	mapfile -t bases < <(ci_bases)
+	rundir=$(new_rundir ci)
+	if [ ${#bases[@]} = 1 ]; then
+		with_base "${bases[0]}" ci_base "$rundir"
+		return
+	fi
+	for b in "${bases[@]}"; do
+		info "ci of the $b series"
+		WB_RESULTS_PREFIX=$b/ with_base "$b" ci_base "$rundir/$b" || rc=1
+	done
+	ci_totals "$rundir" "${bases[@]}" || rc=1
+	return "$rc"
+}
+
+# baseline_test: the suites on the unpatched kernel of the loaded base.
+baseline_test() {
+	VARIANT=baseline cmd_test
+}
+
 cmd_all() {
-	local rc=0
+	local rc=0 b
 	cmd_ci || rc=$?
-	info "the same suites on the unpatched baseline kernel, for comparison"
-	VARIANT=baseline cmd_test || true
+	for b in $(ci_bases); do
+		info "the same suites on the unpatched $b kernel, for comparison"
+		with_base "$b" baseline_test || true
+	done
 	return "$rc"
 }
 

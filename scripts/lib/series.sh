@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-# The series: patches/series (quilt order) applied with git am onto the base,
-# on branch $WB_BRANCH of a worktree of ours; exported back with format-patch.
+# The series: patches/<base>/series (quilt order) applied with git am onto
+# the base, on branch $WB_BRANCH of a worktree of ours; exported back with
+# format-patch.
 # shellcheck shell=bash
 
+# series_dir: the directory of the loaded base's series.
+series_dir() {
+	printf '%s/%s\n' "$WB_REPO" "$BASE_PATCHES"
+}
+
 series_patches() {
-	grep -vE '^[[:space:]]*(#|$)' "$WB_REPO/patches/series" 2>/dev/null || true
+	grep -vE '^[[:space:]]*(#|$)' "$(series_dir)/series" 2>/dev/null || true
 }
 
 # Hash of what the applied branch depends on: base commit + patch contents.
@@ -12,7 +18,7 @@ series_stamp() {
 	{
 		printf '%s\n' "$BASE_REV"
 		series_patches | while IFS= read -r p; do
-			cat "$WB_REPO/patches/$p"
+			cat "$(series_dir)/$p"
 		done
 	} | sha256sum | cut -d' ' -f1
 }
@@ -36,7 +42,8 @@ apply_series() {
 
 # apply_series_locked DIR: apply_series' work, under its lock.
 apply_series_locked() {
-	local dir=$1 stamp p log other
+	local dir=$1 stamp p log other pdir
+	pdir=$(series_dir)
 	stamp=$(series_stamp)
 	other=$(git -C "$dir" worktree list --porcelain | awk -v b="branch refs/heads/$WB_BRANCH" -v me="$dir" '
 		/^worktree / { wt = substr($0, 10) } $0 == b && wt != me { print wt }')
@@ -44,20 +51,20 @@ apply_series_locked() {
 		die "branch $WB_BRANCH is checked out in $other: set WB_BRANCH to another name for this cache"
 	if [ "$(git -C "$dir" symbolic-ref -q --short HEAD)" = "$WB_BRANCH" ] &&
 		[ -r "$dir.stamp" ]; then
-		# the branch as patches/ made it, or work on top of that
+		# the branch as the series made it, or work on top of that
 		[ "$(head -n1 "$dir.stamp")" = "$stamp" ] && { printf '%s\n' "$dir"; return; }
 	fi
 	worktree_unexported "$dir" &&
-		die "$dir has work that is not in patches/ (uncommitted changes or new commits on $WB_BRANCH): run 'scripts/harness export' first, or discard it with 'git -C $dir reset --hard' and 'rm $dir.stamp'"
+		die "$dir has work that is not in $BASE_PATCHES/ (uncommitted changes or new commits on $WB_BRANCH): run 'scripts/harness export$(base_option)' first, or discard it with 'git -C $dir reset --hard' and 'rm $dir.stamp'"
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
 	git -C "$dir" checkout -q -f -B "$WB_BRANCH" "$BASE_REV"
 	rm -f "$dir.stamp"
 	log=$(mktemp)
 	while IFS= read -r p; do
-		[ -r "$WB_REPO/patches/$p" ] || die "patches/series names $p, which does not exist"
+		[ -r "$pdir/$p" ] || die "$BASE_PATCHES/series names $p, which does not exist"
 		if ! GIT_COMMITTER_NAME=$WB_IDENT_NAME GIT_COMMITTER_EMAIL=$WB_IDENT_EMAIL \
 			git -C "$dir" -c commit.gpgsign=false am -q --committer-date-is-author-date \
-			"$WB_REPO/patches/$p" >"$log" 2>&1; then
+			"$pdir/$p" >"$log" 2>&1; then
 			git -C "$dir" am --abort >/dev/null 2>&1 || true
 			printf 'error: patch %s does not apply to %s (Linux %s):\n' "$p" "$BASE_REV" "$BASE_VERSION" >&2
 			grep -E '^(error|CONFLICT)' "$log" | sed 's/^/  /' >&2
@@ -94,12 +101,12 @@ insert_cc() {
 }
 
 # export_series DIR OUT: format-patch base..branch into OUT with the cover
-# letter filled from Documentation/cover-letter.txt (subject line, blank
-# line, body), each patch's notes for reviewers (what checkpatch reports
-# and why it stays) from Documentation/patch-notes/<patch slug>.txt below
-# its "---", and the quilt series file.
+# letter filled from the base's cover letter text (BASE_COVER: subject
+# line, blank line, body), each patch's notes for reviewers (what
+# checkpatch reports and why it stays) from BASE_NOTES/<patch slug>.txt
+# below its "---", and the quilt series file.
 export_series() {
-	local dir=$1 out=$2 cover=$WB_REPO/Documentation/cover-letter.txt p notes
+	local dir=$1 out=$2 cover=$WB_REPO/$BASE_COVER p notes
 	mkdir -p "$out"
 	rm -f "$out"/*.patch "$out/series"
 	git -C "$dir" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --cover-letter \
@@ -107,7 +114,7 @@ export_series() {
 	for p in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ -e "$p" ] || continue
 		notes=${p##*/}
-		notes=$WB_REPO/Documentation/patch-notes/${notes#[0-9][0-9][0-9][0-9]-}
+		notes=$WB_REPO/$BASE_NOTES/${notes#[0-9][0-9][0-9][0-9]-}
 		notes=${notes%.patch}.txt
 		[ -r "$notes" ] || continue
 		# after the first "---" line, before the diffstat
@@ -156,12 +163,18 @@ series_test_files() {
 		tools/testing/selftests/ ':(glob)**/*kunit*' ':(exclude,glob)**/.*'
 }
 
-# test_copy_path PATH: where the repository keeps its copy of test file PATH.
+# test_copy_path PATH: where the repository keeps its copy of test file
+# PATH (the base's BASE_SELFTESTS and BASE_KUNIT directories).
 test_copy_path() {
 	case $1 in
-	tools/testing/selftests/*) printf 'selftests/%s\n' "${1#tools/testing/selftests/}" ;;
-	*) printf 'kunit/%s\n' "${1##*/}" ;;
+	tools/testing/selftests/*) printf '%s/%s\n' "$BASE_SELFTESTS" "${1#tools/testing/selftests/}" ;;
+	*) printf '%s/%s\n' "$BASE_KUNIT" "${1##*/}" ;;
 	esac
+}
+
+# test_copy_dirs: the directories of the copies, selftests first.
+test_copy_dirs() {
+	printf '%s\n' "$BASE_SELFTESTS" "$BASE_KUNIT"
 }
 
 # file_patches DIR PATCHES PATH: the patches (named as in PATCHES/series)
@@ -175,27 +188,29 @@ file_patches() {
 		<(git -C "$dir" rev-list --reverse "$BASE_REV..$WB_BRANCH" -- "$path")
 }
 
-# export_tests DIR PATCHES OUT: OUT/selftests and OUT/kunit as export
-# leaves them in the repository: a copy of each of the series' test files
-# (series_test_files) from the branch of DIR, with a header naming its
-# patches (PATCHES/series: what export_series wrote from that branch), and
-# the two READMEs with their generated part (the catalogue of the copies
-# and their test cases, scripts/lib/testcopies.py) regenerated.
+# export_tests DIR PATCHES OUT: OUT/selftests and OUT/kunit (the base's
+# test_copy_dirs) as export leaves them in the repository: a copy of each
+# of the series' test files (series_test_files) from the branch of DIR,
+# with a header naming its patches in the base's series directory
+# (PATCHES/series: what export_series wrote from that branch), and the
+# two READMEs with their generated part (the catalogue of the copies and
+# their test cases, scripts/lib/testcopies.py) regenerated.
 export_tests() {
-	local dir=$1 pdir=$2 out=$3 tmp path dest kind mode
+	local dir=$1 pdir=$2 out=$3 tmp path dest kind copies readme mode
 	local -a patches
 	[ "$(grep -c . "$pdir/series")" = "$(git -C "$dir" rev-list --count "$BASE_REV..$WB_BRANCH")" ] ||
-		die "$pdir/series does not list the commits of $WB_BRANCH one for one: run 'scripts/harness export'"
+		die "$pdir/series does not list the commits of $WB_BRANCH one for one: run 'scripts/harness export$(base_option)'"
 	tmp=$(mktemp -d)
 	: >"$tmp/manifest"
-	mkdir -p "$out/selftests" "$out/kunit"
+	mapfile -t copies < <(test_copy_dirs)
+	mkdir -p "${copies[@]/#/$out/}"
 	while IFS= read -r path; do
 		dest=$(test_copy_path "$path")
 		[ ! -e "$out/$dest" ] || die "two test files of the series would be copied to $dest"
 		mapfile -t patches < <(file_patches "$dir" "$pdir" "$path")
 		mkdir -p "$out/${dest%/*}"
 		git -C "$dir" show "$WB_BRANCH:$path" |
-			python3 "$WB_REPO/scripts/lib/testcopies.py" copy "$path" "${patches[@]}" >"$out/$dest"
+			python3 "$WB_REPO/scripts/lib/testcopies.py" copy "$path" "${patches[@]/#/$BASE_PATCHES/}" >"$out/$dest"
 		mode=$(git -C "$dir" ls-tree "$WB_BRANCH" -- "$path" | awk '{ print $1 }')
 		[ "$mode" != 100755 ] || chmod +x "$out/$dest"
 		printf 'A\t%s\t%s\t%s\n' "$path" "$dest" "${patches[*]}" >>"$tmp/manifest"
@@ -207,21 +222,26 @@ export_tests() {
 	done < <(git -C "$dir" diff --name-only --diff-filter=M "$BASE_REV" "$WB_BRANCH" -- tools/testing/selftests/)
 	git -C "$dir" diff --no-color --no-ext-diff --src-prefix=a/ --dst-prefix=b/ --diff-filter=M \
 		"$BASE_REV" "$WB_BRANCH" -- tools/testing/selftests/ >"$tmp/diff"
-	for kind in selftests kunit; do
-		python3 "$WB_REPO/scripts/lib/testcopies.py" readme "$kind" "$WB_REPO/$kind/README.md" \
-			"$tmp/manifest" "$tmp/diff" "$out" >"$out/$kind/README.md"
+	# the READMEs of the two kinds, selftests and kunit, in test_copy_dirs'
+	# order; a new base may not have its hand-written part yet
+	for kind in 0 1; do
+		readme=$WB_REPO/${copies[kind]}/README.md
+		[ -e "$readme" ] || readme=/dev/null
+		python3 "$WB_REPO/scripts/lib/testcopies.py" readme "$([ $kind = 0 ] && echo selftests || echo kunit)" \
+			"$readme" "$tmp/manifest" "$tmp/diff" "$out" >"$out/${copies[kind]}/README.md"
 	done
 	rm -rf "$tmp"
 }
 
-# install_tests DIR: the repository's selftests/ and kunit/ regenerated
-# from the branch of DIR (export_tests, after export_series wrote
-# patches/); copies of files the series no longer adds go away.
+# install_tests DIR: the repository's selftests/ and kunit/ (the base's
+# test_copy_dirs) regenerated from the branch of DIR (export_tests, after
+# export_series wrote the series); copies of files the series no longer
+# adds go away.
 install_tests() {
 	local tmp d
 	tmp=$(mktemp -d)
-	export_tests "$1" "$WB_REPO/patches" "$tmp"
-	for d in selftests kunit; do
+	export_tests "$1" "$(series_dir)" "$tmp"
+	for d in $(test_copy_dirs); do
 		rm -rf "${WB_REPO:?}/$d"
 		mkdir -p "$WB_REPO/$d"
 		cp -R "$tmp/$d/." "$WB_REPO/$d/"
@@ -230,7 +250,7 @@ install_tests() {
 }
 
 # tests_stale GEN: the files of the repository's selftests/ and kunit/
-# that differ from GEN's (export_tests): missing, extra or changed, with
+# (test_copy_dirs) that differ from GEN's (export_tests): missing, extra or changed, with
 # the diff of a changed one; fails when there is any.
 tests_stale() {
 	local gen=$1 f rc=0
@@ -247,8 +267,10 @@ tests_stale() {
 		fi
 		rc=1
 	done < <({
-		(cd "$WB_REPO" && find selftests kunit -type f 2>/dev/null) || true
-		(cd "$gen" && find selftests kunit -type f)
+		# shellcheck disable=SC2046 # two directory names
+		(cd "$WB_REPO" && find $(test_copy_dirs) -type f 2>/dev/null) || true
+		# shellcheck disable=SC2046
+		(cd "$gen" && find $(test_copy_dirs) -type f)
 	} | LC_ALL=C sort -u)
 	return "$rc"
 }

@@ -6,14 +6,17 @@ usage: testcopies.py copy PATH PATCH... <SOURCE >COPY
        testcopies.py readme KIND README MANIFEST DIFF ROOT >NEW_README
 
 copy: the file PATH of the series (its text on stdin) with a header
-comment saying that it is generated, from which patches (the first adds
-it, the others change it), and how to change it. The header goes after
-a "#!" line and the SPDX line, which stay first; its comment syntax is
-the file type's (/* */ for C, # for Makefiles, configs and scripts).
+comment saying that it is generated, from which patches (their paths in
+the repository, patches/6.1/...: the first adds it, the others change
+it), and how to change it. The header goes after a "#!" line and the
+SPDX line, which stay first; its comment syntax is the file type's (/* */
+for C, # for Makefiles, configs and scripts).
 
-readme: README (selftests/README.md or kunit/README.md) with the part
-between BEGIN and END replaced (appended when it has none) by the
-catalogue of KIND (selftests or kunit): every copy, every test program
+readme: README (selftests/README.md or kunit/README.md; /dev/null for a
+series that has none yet) with the part between BEGIN and END replaced
+(appended when it has none) by the catalogue of KIND (selftests or
+kunit; the copies' directory, the first part of their path, is the
+series': selftests/, selftests-6.12/): every copy, every test program
 with its cases (kselftest_harness fixtures, variants and tests; KUnit
 suites and cases) read from the copies under ROOT, and for selftests the
 lines the series adds to the kernel's own files of tools/testing/selftests/
@@ -67,8 +70,8 @@ def comment_style(path):
 def header(path, patches):
     """The generated-file comment of the copy of PATH, as lines."""
     first, mid, last = comment_style(path)
-    text = [DO_NOT_EDIT, f'Source: {path}', f'Added by: patches/{patches[0]}']
-    text += [f'Changed by: patches/{p}' for p in patches[1:]]
+    text = [DO_NOT_EDIT, f'Source: {path}', f'Added by: {patches[0]}']
+    text += [f'Changed by: {p}' for p in patches[1:]]
     text += HOW_TO_EDIT
     lines = [first] if first else []
     lines += [(mid + t).rstrip() for t in text]
@@ -166,7 +169,7 @@ def selftests_section(manifest, root, diff):
             programs.append((dest, text))
     for dest, text in programs:
         rows, cases = harness_catalogue(text)
-        prog = os.path.splitext(dest[len('selftests/'):])[0]
+        prog = os.path.splitext(dest.split('/', 1)[1])[0]
         out += ['', f'### `{prog}`: {cases} cases', '',
                 f'A kselftest_harness program (`{dest}`); a case is',
                 '`FIXTURE.VARIANT.TEST`, one per variant and test of a fixture.', '',
@@ -193,7 +196,8 @@ def kunit_section(manifest, root):
            'leaves them:', '']
     suites = []
     for status, src, dest, patches in manifest:
-        if status != 'A' or not dest.startswith('kunit/'):
+        # what is not a selftest is a KUnit file (test_copy_path)
+        if status != 'A' or src.startswith(SELFTESTS):
             continue
         out.append(f'- `{dest}` (`{src}`): {patch_refs(patches)}')
         with open(os.path.join(root, dest)) as f:
@@ -209,6 +213,8 @@ def replace_section(readme, lines):
     """README's text with the part between BEGIN and END set to LINES."""
     block = '\n'.join([BEGIN, *lines, END]) + '\n'
     start = readme.find(BEGIN)
+    if not readme.strip():
+        return block
     if start < 0:
         return readme.rstrip('\n') + '\n\n' + block
     end = readme.find(END, start)

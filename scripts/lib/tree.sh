@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# Base tree: Debian's linux-source-6.1 turned into a reproducible git commit,
-# or a user's own v6.1.y git tree, plus the two worktrees the harness builds:
-# "baseline" (the base commit) and "patched" (the series branch).
+# Base tree: Debian's linux-source-<base> (linux-source-6.1, -6.12) turned
+# into a reproducible git commit, or a user's own git tree of that line,
+# plus the two worktrees the harness builds: "baseline" (the base commit)
+# and "patched" (the series branch).
 # shellcheck shell=bash
-
-DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 
 # Debian revises linux-source-6.1 without changing the upstream version
 # (6.1.192-1, -2, -3 in one month), each revision a different tree. Every
@@ -15,6 +14,13 @@ DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 # message naming the package revision: the same tarball gives the same
 # commit on every machine, and a new revision gives a new base without
 # touching the old one. refs/wb-base/<sha256> records which is which.
+# Every base's tarballs go into that one repository: their objects are
+# mostly the same.
+
+# base_tarball: Debian's tarball of the base (DEBIAN_TARBALL overrides).
+base_tarball() {
+	printf '%s\n' "${DEBIAN_TARBALL:-$BASE_TARBALL}"
+}
 
 # tarball_key TARBALL: its sha256, remembered per (path, size, mtime).
 tarball_key() {
@@ -37,26 +43,40 @@ tarball_origin() {
 	printf '%s\n' "$(basename "$1")"
 }
 
-# debian_base: sets SRC_REPO and BASE_REV for $DEBIAN_TARBALL.
+# package_version TARBALL: the upstream version of the Debian package that
+# installed TARBALL (6.12.118 of 6.12.118-1~deb12u1), if one did.
+package_version() {
+	local pkg
+	pkg=$(dpkg-query -S "$(realpath "$1")" 2>/dev/null | cut -d: -f1) && [ -n "$pkg" ] &&
+		dpkg-query -W -f='${Version}' "$pkg" | sed 's/-.*//'
+}
+
+# debian_base: sets SRC_REPO and BASE_REV for the base's tarball.
 debian_base() {
-	local repo=$WB_CACHE/base key tmp ver tree origin
-	[ -r "$DEBIAN_TARBALL" ] ||
-		die "$DEBIAN_TARBALL missing: install it with 'apt-get install linux-source-6.1', or set KERNEL_SRC to a v6.1.y git tree"
+	local repo=$WB_CACHE/base tarball key tmp ver tree origin
+	tarball=$(base_tarball)
+	[ -r "$tarball" ] ||
+		die "$tarball missing: install it with 'apt-get install $BASE_PACKAGE', or set KERNEL_SRC to a v$BASE_KERNEL.y git tree"
+	# the package's version says in a second what unpacking would say
+	# in minutes
+	ver=$(package_version "$tarball") || true
+	[ -z "$ver" ] || check_version "$ver" "$tarball"
 	[ -d "$repo/.git" ] || git init -q "$repo"
-	key=$(tarball_key "$DEBIAN_TARBALL" "$repo/.git")
+	key=$(tarball_key "$tarball" "$repo/.git")
 	SRC_REPO=$repo
 	if BASE_REV=$(git -C "$repo" rev-parse -q --verify "refs/wb-base/$key^{commit}"); then
 		return
 	fi
 	need xz xz-utils
-	tmp=$WB_CACHE/base-unpack.tmp
+	# one per base: two bases may be committed at once
+	tmp=$WB_CACHE/base-unpack${BASE_CACHE_NAME:+-$BASE_CACHE_NAME}.tmp
 	rm -rf "$tmp" "$tmp.index"
 	mkdir -p "$tmp"
-	info "unpacking $DEBIAN_TARBALL"
-	tar -xJf "$DEBIAN_TARBALL" -C "$tmp" --strip-components=1
+	info "unpacking $tarball"
+	tar -xJf "$tarball" -C "$tmp" --strip-components=1
 	ver=$(kernel_version <"$tmp/Makefile")
-	check_version "$ver" "$DEBIAN_TARBALL"
-	origin=$(tarball_origin "$DEBIAN_TARBALL")
+	check_version "$ver" "$tarball"
+	origin=$(tarball_origin "$tarball")
 	info "committing the base tree (Linux $ver, $origin)"
 	# Debian's top-level .gitignore ignores everything ("/*"): force-add.
 	GIT_INDEX_FILE=$tmp.index git --git-dir="$repo/.git" --work-tree="$tmp" \
@@ -64,7 +84,7 @@ debian_base() {
 	tree=$(GIT_INDEX_FILE=$tmp.index git --git-dir="$repo/.git" write-tree)
 	BASE_REV=$(git_fixed --git-dir="$repo/.git" commit-tree "$tree" \
 		-m "Linux $ver ($origin)" \
-		-m "Unpacked from $(basename "$DEBIAN_TARBALL") (sha256 $key...) by the writeback-series harness.")
+		-m "Unpacked from $(basename "$tarball") (sha256 $key...) by the writeback-series harness.")
 	git -C "$repo" update-ref "refs/wb-base/$key" "$BASE_REV"
 	rm -rf "$tmp" "$tmp.index"
 }
@@ -107,9 +127,9 @@ ensure_worktree() {
 	fi
 	if [ -e "$dir" ]; then
 		# a worktree of another base (an older cache, another KERNEL_SRC):
-		# replaced, unless it holds work that is not in patches/ yet
+		# replaced, unless it holds work that is not in the series yet
 		worktree_unexported "$dir" &&
-			die "$dir belongs to another base and has work that is not in patches/: export it with that base (the same KERNEL_SRC), or remove $dir"
+			die "$dir belongs to another base and has work that is not in $BASE_PATCHES/: export it with that base (the same KERNEL_SRC), or remove $dir"
 		git -C "$dir" worktree remove --force "$dir" 2>/dev/null || rm -rf "$dir"
 		rm -f "$dir.stamp"
 	fi
