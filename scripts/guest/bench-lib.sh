@@ -119,6 +119,8 @@ bench_trace_start() {
 	echo 0 >$tr/tracing_on
 	: >$tr/trace
 	echo 4096 >$tr/buffer_size_kb
+	# CLOCK_MONOTONIC: the hog's clock (anon-hog.py's slow passes)
+	echo mono >$tr/trace_clock 2>/dev/null
 	for e in $BENCH_TRACE_EVENTS; do
 		[ ! -e "$tr/events/$e/enable" ] || echo 1 >"$tr/events/$e/enable"
 	done

@@ -95,6 +95,7 @@ CPU_ROWS = [
     ('kworker', 'kworkers (all)'),
     ('flush', '  of which flush-*'),
     ('server', 'FUSE server'),
+    ('kswapd', 'kswapd'),
     ('busy', 'guest busy (/proc/stat)'),
 ]
 # Kernel functions of the profile: the copy FUSE writeback makes (6.1's
@@ -232,6 +233,12 @@ def cpu_numbers(cdir, info, mib):
     # writers may be there too)
     servers = [int(x) for x in read(os.path.join(cdir, 'pids')).split()
                if x.isdigit() and a.get(int(x), ('',))[0].startswith('fuse_wb_server')]
+    # the mixed workload's anonymous hog: hog_pid in CASE/info, or the first
+    # of its pids (runs before hog_pid was recorded)
+    hog = info.get('hog_pid', '')
+    if not hog and 'hog_mib' in info:
+        hog = (read(os.path.join(cdir, 'pids')).split() or [''])[0]
+    hog = int(hog) if hog.isdigit() and int(hog) in a else None
     # /proc/PID/comm of the kworkers the sampler saw running a flush
     flushers = {int(m) for m in re.findall(r'/proc/(\d+)/comm', read(os.path.join(cdir, 'flushers')))}
     ticks = {
@@ -240,12 +247,19 @@ def cpu_numbers(cdir, info, mib):
         'flush': sum(delta(p) for p in kw if 'flush-' in a[p][0] or 'flush-' in b.get(p, ('',))[0]
                      or p in flushers),
         'server': sum(delta(p) for p in servers if p in a) if servers else None,
+        'kswapd': sum(delta(p) for p in a if a[p][0].startswith('kswapd')),
+        'hog': delta(hog) if hog else None,
         'busy': pa[0] - pb[0],
         'elapsed': pa[1] - pb[1],
     }
     secs = {k: v / tck for k, v in ticks.items() if v is not None}
-    return {'clk_tck': tck, 'mib': mib, 'seconds': secs,
-            'ms_per_mib': {k: v * 1000 / mib for k, v in secs.items() if k != 'elapsed'}}
+    out = {'clk_tck': tck, 'mib': mib, 'seconds': secs,
+           'ms_per_mib': {k: v * 1000 / mib for k, v in secs.items() if k not in ('elapsed', 'hog')}}
+    # the hog's share of the guest's CPU over the fio run: its throughput
+    # there (its own MiB/s also counts its time alone before and after)
+    if 'hog' in secs and ticks['elapsed']:
+        out['hog_share'] = ticks['hog'] / ticks['elapsed']
+    return out
 
 
 def profile_numbers(cdir):
@@ -465,12 +479,15 @@ def summarize(runs):
                    r.get('memcg', {})) for r in rs
                   if 'vmstat' in r and r['status'] in ('ok', 'oom')]
             hog = [r['hog']['mib_per_s'] for r in rs if 'hog' in r and r['status'] == 'ok']
+            hog_share = [r['cpu']['hog_share'] for r in rs if r['status'] == 'ok'
+                         and 'hog_share' in r.get('cpu', {})]
             s[k] = {
                 'runs': len(rs), 'statuses': counts,
                 'oom_runs': sum(1 for r in rs if r['oom_kills']),
                 'oom_kills': sum(r['oom_kills'] for r in rs),
                 'bw_mib_s': spread(ok),
                 'hog_mib_s': spread(hog),
+                'hog_cpu_share': spread(hog_share),
                 'vmstat_median': medians(vm),
                 'reasons': sorted({r['reason'] for r in rs if r['reason']}),
                 'cpu_ms_per_mib': kernel_medians([r['cpu'] for r in rs if r['status'] == 'ok'
@@ -510,6 +527,14 @@ def summarize(runs):
         s['hog_ratios'] = [hog[rnd]['patched'] / hog[rnd]['baseline'] for rnd in sorted(hog)
                            if len(hog[rnd]) == 2 and hog[rnd]['baseline']]
         s['hog_ratio_ci'], s['hog_verdict'] = ratio_ci(s['hog_ratios'])
+        share = {}
+        for k in KERNELS:
+            for r in cases[case][k]:
+                if r['status'] == 'ok' and 'hog_share' in r.get('cpu', {}):
+                    share.setdefault(r['round'], {})[k] = r['cpu']['hog_share']
+        s['hog_cpu_ratios'] = [share[rnd]['patched'] / share[rnd]['baseline'] for rnd in sorted(share)
+                               if len(share[rnd]) == 2 and share[rnd]['baseline']]
+        s['hog_cpu_ratio_ci'], s['hog_cpu_verdict'] = ratio_ci(s['hog_cpu_ratios'], ('more CPU', 'less CPU'))
         summary[case] = s
     return summary
 
@@ -580,6 +605,15 @@ def render(meta, summary, boots):
                 ci = s['hog_ratio_ci']
                 out.append('%-*s  %-8s %s' % (w, '', 'Hog CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (
                     ci['centre'], ci['lo'], ci['hi'], ci['n'], s['hog_verdict']) if ci else s['hog_verdict']))
+        if any(s[k]['hog_cpu_share'] for k in KERNELS):
+            cells = ['%.1f%%' % (s[k]['hog_cpu_share']['median'] * 100) if s[k]['hog_cpu_share'] else '-'
+                     for k in KERNELS]
+            out.append('%-*s  %-8s %*s %*s' % (w, '', 'Hog CPU', col, cells[0], col, cells[1]))
+            if s.get('hog_cpu_verdict'):
+                ci = s['hog_cpu_ratio_ci']
+                out.append('%-*s  %-8s %s' % (w, '', 'Hog% CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (
+                    ci['centre'], ci['lo'], ci['hi'], ci['n'], s['hog_cpu_verdict'])
+                    if ci else s['hog_cpu_verdict']))
         if s.get('verdict'):
             ci = s['ratio_ci']
             out.append('%-*s  %-8s %s' % (w, '', 'Ratio CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (

@@ -183,6 +183,9 @@ class BenchSummary(unittest.TestCase):
             make_case(bd, 'f', 50)
             make_cpu(os.path.join(bd, 'f'), kw, srv, wr, busy)
             make_profile(os.path.join(bd, 'f'), copy, kw / 10)
+            # the hog (pid 301, 500 ticks) of a mixed case
+            with open(os.path.join(bd, 'f', 'info'), 'a') as f:
+                f.write('hog_pid=301\n')
         rc, out, res = self.run_bench(self.rundir)
         self.assertEqual(rc, 0, out)
         b, p = (res['summary']['f'][k] for k in ('baseline', 'patched'))
@@ -202,6 +205,12 @@ class BenchSummary(unittest.TestCase):
         self.assertIn('CPU time per MiB written', out)
         self.assertIn('Profile: perf record', out)
         self.assertAlmostEqual(res['summary']['f']['busy_ratios'][0], 0.8)
+        # elapsed: busy + 500 idle ticks
+        self.assertAlmostEqual(b['hog_cpu_share']['median'], 500 / 750)
+        self.assertAlmostEqual(p['hog_cpu_share']['median'], 500 / 700)
+        self.assertAlmostEqual(res['summary']['f']['hog_cpu_ratios'][0], 750 / 700)
+        self.assertIn('Hog CPU', out)
+        self.assertNotIn('hog', b['cpu_ms_per_mib'])
         self.assertIsNone(res['summary']['f']['busy_ratio_ci'])
 
     def test_busy_cpu_interval(self):
@@ -239,6 +248,11 @@ class BenchSummary(unittest.TestCase):
                 bd = make_boot(self.rundir, rnd, k, ['m'])
                 make_case(bd, 'm', 16)
                 write(os.path.join(bd, 'm', 'hog.json'), json.dumps({'mib_per_s': hog}) + '\n')
+                # no hog_pid: the hog is the first of the pids
+                make_cpu(os.path.join(bd, 'm'), 10, 0, 10, 250 if k == 'baseline' else 300)
+                write(os.path.join(bd, 'm', 'pids'), '301\n')
+                with open(os.path.join(bd, 'm', 'info'), 'a') as f:
+                    f.write('hog_mib=600\n')
                 if k == 'patched':
                     write(os.path.join(bd, 'm', 'trace.txt'), trace)
         rc, out, res = self.run_bench(self.rundir)
@@ -248,6 +262,8 @@ class BenchSummary(unittest.TestCase):
         self.assertLess(s['hog_ratio_ci']['hi'], 1.0)
         self.assertAlmostEqual(s['hog_ratios'][0], 0.6)
         self.assertIn('Hog CI', out)
+        self.assertEqual([round(x, 3) for x in s['hog_cpu_ratios']], [round(750 / 800, 3)] * 3)
+        self.assertEqual(s['hog_cpu_verdict'], 'less CPU')
         t = next(r['trace'] for r in res['runs'] if r['kernel'] == 'patched')
         self.assertEqual(t['throttled']['kswapd']['WRITEBACK'], {'n': 2, 'usec': 140000})
         self.assertEqual(t['throttled']['direct']['NOPROGRESS'], {'n': 1, 'usec': 4000})
