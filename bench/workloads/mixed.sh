@@ -31,6 +31,7 @@ case_run() {
 	python3 "$WB_REPO/bench/anon-hog.py" "$hog" "$BENCH_OUT/hog.json" &
 	pid=$!
 	echo "$pid" >>"$BENCH_OUT/pids"
+	bench_info hog_pid "$pid"
 	for ((i = 0; i < 300; i++)); do
 		[ -s "$BENCH_OUT/hog.json" ] || ! kill -0 "$pid" 2>/dev/null && break
 		sleep 1

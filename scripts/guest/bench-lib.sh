@@ -79,6 +79,7 @@ bench_fio() {
 	echo 3 >/proc/sys/vm/drop_caches
 	bench_warm fio
 	bench_perf_start
+	bench_trace_start
 	bench_cpu_snap before
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.before"
 	bench_sampler &
@@ -92,6 +93,7 @@ bench_fio() {
 	[ -z "${BENCH_CG:-}" ] || bench_cgroup_empty
 	cat /proc/vmstat >"$BENCH_OUT/vmstat.after"
 	bench_cpu_snap after
+	bench_trace_stop
 	bench_perf_stop
 	kill "$sampler"
 	wait "$sampler" 2>/dev/null
@@ -100,6 +102,44 @@ bench_fio() {
 	[ "$rc" = 0 ] || echo "fio exited with $rc: $(tail -n 3 "$BENCH_OUT/fio.out")" >&2
 	bench_cgroup_files
 	return 0
+}
+
+# The tracepoints recorded over each fio run (bench_trace_start/stop):
+# every sleep in reclaim_throttle() with its reason, task and duration, and
+# the flusher work it and the dirty throttling start. bench.py sums them
+# per reason, kswapd against direct reclaimers, and per writeback reason.
+BENCH_TRACE_EVENTS='vmscan/mm_vmscan_throttled writeback/writeback_wake_background writeback/writeback_start'
+BENCH_TRACEFS=/sys/kernel/tracing
+
+# bench_trace_start: an empty trace buffer with BENCH_TRACE_EVENTS on
+# (those the kernel has); nothing when the kernel has no tracefs.
+bench_trace_start() {
+	local tr=$BENCH_TRACEFS e
+	[ -e $tr/trace ] || mount -t tracefs nodev $tr 2>/dev/null || return 0
+	echo 0 >$tr/tracing_on
+	: >$tr/trace
+	echo 4096 >$tr/buffer_size_kb
+	# CLOCK_MONOTONIC: the hog's clock (anon-hog.py's slow passes)
+	echo mono >$tr/trace_clock 2>/dev/null
+	for e in $BENCH_TRACE_EVENTS; do
+		[ ! -e "$tr/events/$e/enable" ] || echo 1 >"$tr/events/$e/enable"
+	done
+	echo 1 >$tr/tracing_on
+	bench_info trace "$BENCH_TRACE_EVENTS"
+}
+
+# bench_trace_stop: the events into CASE/trace.txt, and how many the
+# buffer lost (trace_overrun: the sums are then lower bounds).
+bench_trace_stop() {
+	local tr=$BENCH_TRACEFS e
+	[ -e $tr/trace ] || return 0
+	echo 0 >$tr/tracing_on
+	for e in $BENCH_TRACE_EVENTS; do
+		[ ! -e "$tr/events/$e/enable" ] || echo 0 >"$tr/events/$e/enable"
+	done
+	cat $tr/trace >"$BENCH_OUT/trace.txt"
+	bench_info trace_overrun "$(awk '$1 == "overrun:" { n += $2 } END { print n + 0 }' $tr/per_cpu/cpu*/stats)"
+	: >$tr/trace
 }
 
 # bench_sampler: every second, the gauges of /proc/vmstat whose peaks

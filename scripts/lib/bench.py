@@ -34,7 +34,14 @@ import results  # noqa: E402  (scan_console: kernel reports per test)
 KERNELS = ('baseline', 'patched')
 VMSTAT_KEYS = re.compile(
     r'^(nr_vmscan_write|nr_vmscan_immediate_reclaim|pgscan_\w+|pgsteal_\w+|'
-    r'allocstall_\w+|nr_writeback_temp|oom_kill|pswpin|pswpout|nr_throttled_written)$')
+    r'allocstall_\w+|nr_writeback_temp|oom_kill|pswpin|pswpout|nr_throttled_written|'
+    r'workingset_\w+|pgactivate|pgdeactivate|pgrotated|pgrefill|pgmajfault)$')
+# reclaim_throttle() reasons (mm_vmscan_throttled), and the writeback
+# reasons of writeback_start counted in the table.
+THROTTLE_REASONS = ('WRITEBACK', 'ISOLATED', 'NOPROGRESS', 'CONGESTED')
+WB_REASONS = ('background', 'vmscan', 'periodic', 'sync', 'fs_free_space')
+# A line of the trace buffer: TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: FIELDS
+TRACE_LINE = re.compile(r'^\s*(.+)-(\d+)\s+\[\d+\]\s+(?:\S+\s+)?[\d.]+: (\w+): (.*)$')
 # Rows of the reclaim section of the table: label, function of a delta dict.
 VMSTAT_ROWS = [
     ('nr_vmscan_write', lambda d, m: d.get('nr_vmscan_write', 0)),
@@ -43,13 +50,40 @@ VMSTAT_ROWS = [
     ('pgscan (anon+file)', lambda d, m: d.get('pgscan_anon', 0) + d.get('pgscan_file', 0)),
     ('pgscan_direct', lambda d, m: d.get('pgscan_direct', 0)),
     ('pgsteal (anon+file)', lambda d, m: d.get('pgsteal_anon', 0) + d.get('pgsteal_file', 0)),
+    ('pgscan_kswapd', lambda d, m: d.get('pgscan_kswapd')),
+    ('pgsteal_kswapd', lambda d, m: d.get('pgsteal_kswapd')),
+    ('pgsteal_direct', lambda d, m: d.get('pgsteal_direct')),
     ('allocstall (all zones)', lambda d, m: sum(v for k, v in d.items()
                                                 if k.startswith('allocstall_'))),
     ('pswpout', lambda d, m: d.get('pswpout', 0)),
+    ('pswpin', lambda d, m: d.get('pswpin')),
+    ('workingset_refault_anon', lambda d, m: d.get('workingset_refault_anon')),
+    ('workingset_refault_file', lambda d, m: d.get('workingset_refault_file')),
+    ('workingset_activate (a+f)', lambda d, m: d.get('workingset_activate_anon', 0)
+     + d.get('workingset_activate_file', 0) if 'workingset_activate_anon' in d else None),
+    ('pgactivate', lambda d, m: d.get('pgactivate')),
+    ('pgdeactivate', lambda d, m: d.get('pgdeactivate')),
+    ('pgrotated', lambda d, m: d.get('pgrotated')),
+    ('pgmajfault', lambda d, m: d.get('pgmajfault')),
     ('nr_writeback_temp (peak)', lambda d, m: d['peak'].get('nr_writeback_temp')),
     ('nr_dirty (peak)', lambda d, m: d['peak'].get('nr_dirty')),
     ('nr_writeback (peak)', lambda d, m: d['peak'].get('nr_writeback')),
     ('oom_kill', lambda d, m: d.get('oom_kill', 0)),
+] + [
+    ('throttled %s %s, ms' % (who, why), lambda d, m, w=who, y=why:
+     d['trace']['throttled'].get(w, {}).get(y, {}).get('usec', 0) // 1000 if d['trace'] else None)
+    for who in ('kswapd', 'direct') for why in THROTTLE_REASONS
+] + [
+    ('throttled %s %s, times' % (who, why), lambda d, m, w=who, y=why:
+     d['trace']['throttled'].get(w, {}).get(y, {}).get('n', 0) if d['trace'] else None)
+    for who in ('kswapd', 'direct') for why in THROTTLE_REASONS
+] + [
+    ('writeback_wake_background', lambda d, m: d['trace']['wake_background'] if d['trace'] else None),
+] + [
+    ('writeback_start %s' % why, lambda d, m, y=why:
+     d['trace']['writeback_start'].get(y, 0) if d['trace'] else None)
+    for why in WB_REASONS
+] + [
     ('memcg events max / failcnt', lambda d, m: m.get('max', m.get('failcnt')) if m else None),
     ('memcg oom_kill', lambda d, m: m.get('oom_kill') if m else None),
 ]
@@ -61,6 +95,7 @@ CPU_ROWS = [
     ('kworker', 'kworkers (all)'),
     ('flush', '  of which flush-*'),
     ('server', 'FUSE server'),
+    ('kswapd', 'kswapd'),
     ('busy', 'guest busy (/proc/stat)'),
 ]
 # Kernel functions of the profile: the copy FUSE writeback makes (6.1's
@@ -198,6 +233,12 @@ def cpu_numbers(cdir, info, mib):
     # writers may be there too)
     servers = [int(x) for x in read(os.path.join(cdir, 'pids')).split()
                if x.isdigit() and a.get(int(x), ('',))[0].startswith('fuse_wb_server')]
+    # the mixed workload's anonymous hog: hog_pid in CASE/info, or the first
+    # of its pids (runs before hog_pid was recorded)
+    hog = info.get('hog_pid', '')
+    if not hog and 'hog_mib' in info:
+        hog = (read(os.path.join(cdir, 'pids')).split() or [''])[0]
+    hog = int(hog) if hog.isdigit() and int(hog) in a else None
     # /proc/PID/comm of the kworkers the sampler saw running a flush
     flushers = {int(m) for m in re.findall(r'/proc/(\d+)/comm', read(os.path.join(cdir, 'flushers')))}
     ticks = {
@@ -206,12 +247,19 @@ def cpu_numbers(cdir, info, mib):
         'flush': sum(delta(p) for p in kw if 'flush-' in a[p][0] or 'flush-' in b.get(p, ('',))[0]
                      or p in flushers),
         'server': sum(delta(p) for p in servers if p in a) if servers else None,
+        'kswapd': sum(delta(p) for p in a if a[p][0].startswith('kswapd')),
+        'hog': delta(hog) if hog else None,
         'busy': pa[0] - pb[0],
         'elapsed': pa[1] - pb[1],
     }
     secs = {k: v / tck for k, v in ticks.items() if v is not None}
-    return {'clk_tck': tck, 'mib': mib, 'seconds': secs,
-            'ms_per_mib': {k: v * 1000 / mib for k, v in secs.items() if k != 'elapsed'}}
+    out = {'clk_tck': tck, 'mib': mib, 'seconds': secs,
+           'ms_per_mib': {k: v * 1000 / mib for k, v in secs.items() if k not in ('elapsed', 'hog')}}
+    # the hog's share of the guest's CPU over the fio run: its throughput
+    # there (its own MiB/s also counts its time alone before and after)
+    if 'hog' in secs and ticks['elapsed']:
+        out['hog_share'] = ticks['hog'] / ticks['elapsed']
+    return out
 
 
 def profile_numbers(cdir):
@@ -273,6 +321,9 @@ def load_run(cdir, boot_failed):
             memcg[f[len('memory.'):]] = int(v)
     if memcg:
         run['memcg'] = memcg
+    trace = trace_numbers(cdir)
+    if trace is not None:
+        run['trace'] = trace
     hog = read(os.path.join(cdir, 'hog.json')).strip()
     if hog.startswith('{'):
         run['hog'] = json.loads(hog)
@@ -309,6 +360,36 @@ def load_run(cdir, boot_failed):
     elif error:
         run['status'], run['reason'] = 'failed', error
     return run
+
+
+def trace_numbers(cdir):
+    """bench_trace_stop's trace.txt: reclaim_throttle() sleeps (count and
+    usec_delayed) per reclaimer (kswapd, direct) and reason, and per task
+    name; writeback_wake_background wakeups; writeback_start per reason."""
+    path = os.path.join(cdir, 'trace.txt')
+    if not os.path.exists(path):
+        return None
+    out = {'throttled': {}, 'throttled_by_task': {}, 'wake_background': 0, 'writeback_start': {}}
+    for line in read(path).splitlines():
+        m = TRACE_LINE.match(line)
+        if not m:
+            continue
+        comm, event, fields = m.group(1).strip(), m.group(3), keyvals(m.group(4).replace(' ', '\n'))
+        if event == 'mm_vmscan_throttled':
+            why = fields.get('reason', '?').replace('VMSCAN_THROTTLE_', '')
+            # 6.1 spells the field usect_delayed
+            us = int(fields.get('usec_delayed', fields.get('usect_delayed', 0)))
+            who = 'kswapd' if comm.startswith('kswapd') else 'direct'
+            for key, name in (('throttled', who), ('throttled_by_task', comm)):
+                t = out[key].setdefault(name, {}).setdefault(why, {'n': 0, 'usec': 0})
+                t['n'] += 1
+                t['usec'] += us
+        elif event == 'writeback_wake_background':
+            out['wake_background'] += 1
+        elif event == 'writeback_start':
+            why = fields.get('reason', '?')
+            out['writeback_start'][why] = out['writeback_start'].get(why, 0) + 1
+    return out
 
 
 def tail(path, n=2):
@@ -394,15 +475,19 @@ def summarize(runs):
             counts = {}
             for r in rs:
                 counts[r['status']] = counts.get(r['status'], 0) + 1
-            vm = [(dict(r['vmstat'], peak=r.get('vmstat_peak', {})), r.get('memcg', {})) for r in rs
+            vm = [(dict(r['vmstat'], peak=r.get('vmstat_peak', {}), trace=r.get('trace')),
+                   r.get('memcg', {})) for r in rs
                   if 'vmstat' in r and r['status'] in ('ok', 'oom')]
             hog = [r['hog']['mib_per_s'] for r in rs if 'hog' in r and r['status'] == 'ok']
+            hog_share = [r['cpu']['hog_share'] for r in rs if r['status'] == 'ok'
+                         and 'hog_share' in r.get('cpu', {})]
             s[k] = {
                 'runs': len(rs), 'statuses': counts,
                 'oom_runs': sum(1 for r in rs if r['oom_kills']),
                 'oom_kills': sum(r['oom_kills'] for r in rs),
                 'bw_mib_s': spread(ok),
                 'hog_mib_s': spread(hog),
+                'hog_cpu_share': spread(hog_share),
                 'vmstat_median': medians(vm),
                 'reasons': sorted({r['reason'] for r in rs if r['reason']}),
                 'cpu_ms_per_mib': kernel_medians([r['cpu'] for r in rs if r['status'] == 'ok'
@@ -433,6 +518,23 @@ def summarize(runs):
         s['busy_ratios'] = [busy[rnd]['patched'] / busy[rnd]['baseline'] for rnd in sorted(busy)
                             if len(busy[rnd]) == 2 and busy[rnd]['baseline']]
         s['busy_ratio_ci'], s['busy_verdict'] = ratio_ci(s['busy_ratios'], ('more CPU', 'less CPU'))
+        # the hog's MiB/s (mixed), paired the same way
+        hog = {}
+        for k in KERNELS:
+            for r in cases[case][k]:
+                if r['status'] == 'ok' and 'hog' in r:
+                    hog.setdefault(r['round'], {})[k] = r['hog']['mib_per_s']
+        s['hog_ratios'] = [hog[rnd]['patched'] / hog[rnd]['baseline'] for rnd in sorted(hog)
+                           if len(hog[rnd]) == 2 and hog[rnd]['baseline']]
+        s['hog_ratio_ci'], s['hog_verdict'] = ratio_ci(s['hog_ratios'])
+        share = {}
+        for k in KERNELS:
+            for r in cases[case][k]:
+                if r['status'] == 'ok' and 'hog_share' in r.get('cpu', {}):
+                    share.setdefault(r['round'], {})[k] = r['cpu']['hog_share']
+        s['hog_cpu_ratios'] = [share[rnd]['patched'] / share[rnd]['baseline'] for rnd in sorted(share)
+                               if len(share[rnd]) == 2 and share[rnd]['baseline']]
+        s['hog_cpu_ratio_ci'], s['hog_cpu_verdict'] = ratio_ci(s['hog_cpu_ratios'], ('more CPU', 'less CPU'))
         summary[case] = s
     return summary
 
@@ -499,6 +601,19 @@ def render(meta, summary, boots):
                 cells.append('%10.2f %s' % (x['median'], pct(x['median'], hb['median'] if hb and k == 'patched'
                                                              else x['median'])) if x else '-')
             out.append('%-*s  %-8s %*s %*s' % (w, '', 'Hog MiB/s', col, cells[0], col, cells[1]))
+            if s.get('hog_verdict'):
+                ci = s['hog_ratio_ci']
+                out.append('%-*s  %-8s %s' % (w, '', 'Hog CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (
+                    ci['centre'], ci['lo'], ci['hi'], ci['n'], s['hog_verdict']) if ci else s['hog_verdict']))
+        if any(s[k]['hog_cpu_share'] for k in KERNELS):
+            cells = ['%.1f%%' % (s[k]['hog_cpu_share']['median'] * 100) if s[k]['hog_cpu_share'] else '-'
+                     for k in KERNELS]
+            out.append('%-*s  %-8s %*s %*s' % (w, '', 'Hog CPU', col, cells[0], col, cells[1]))
+            if s.get('hog_cpu_verdict'):
+                ci = s['hog_cpu_ratio_ci']
+                out.append('%-*s  %-8s %s' % (w, '', 'Hog% CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (
+                    ci['centre'], ci['lo'], ci['hi'], ci['n'], s['hog_cpu_verdict'])
+                    if ci else s['hog_cpu_verdict']))
         if s.get('verdict'):
             ci = s['ratio_ci']
             out.append('%-*s  %-8s %s' % (w, '', 'Ratio CI', '%.3f, 95%% CI %.3f-%.3f (%d rounds): %s' % (

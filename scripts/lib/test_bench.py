@@ -29,7 +29,8 @@ def fio_json(mib_s):
 
 def vmstat(**kw):
     base = {'nr_vmscan_write': 0, 'pgscan_file': 0, 'pgscan_anon': 0, 'pgsteal_file': 0,
-            'pgsteal_anon': 0, 'allocstall_normal': 0, 'oom_kill': 0, 'pswpout': 0}
+            'pgsteal_anon': 0, 'allocstall_normal': 0, 'oom_kill': 0, 'pswpout': 0,
+            'workingset_refault_anon': 0, 'pgmajfault': 0}
     base.update(kw)
     return ''.join('%s %d\n' % kv for kv in base.items())
 
@@ -43,7 +44,8 @@ def make_case(bdir, case, mib_s=None, oom=0, fio_rc=0, written=0, skip=None):
         return
     write(os.path.join(cdir, 'vmstat.before'), vmstat())
     write(os.path.join(cdir, 'vmstat.after'), vmstat(oom_kill=oom, pgscan_file=1000,
-                                                     nr_vmscan_write=written))
+                                                     nr_vmscan_write=written,
+                                                     workingset_refault_anon=written * 2))
     write(os.path.join(cdir, 'memory.events'), 'max 7\noom_kill %d\n' % oom)
     write(os.path.join(cdir, 'fio.rc'), '%d\n' % fio_rc)
     write(os.path.join(cdir, 'fio.json'), fio_json(mib_s) if mib_s else '')
@@ -129,6 +131,8 @@ class BenchSummary(unittest.TestCase):
         self.assertNotIn('ratio', s['v1'])
         self.assertEqual(s['f']['patched']['statuses'], {'skipped': 2})
         self.assertEqual(s['a']['baseline']['vmstat_median']['nr_vmscan_write'], 5)
+        self.assertEqual(s['a']['baseline']['vmstat_median']['workingset_refault_anon'], 10)
+        self.assertNotIn('pgmajfault', out)
         self.assertIn('0 ok, 2 OOM', out)
         self.assertIn('115.00 (   4.55%)', out)
         with open(os.path.join(self.rundir, 'ratios.dat')) as f:
@@ -179,6 +183,9 @@ class BenchSummary(unittest.TestCase):
             make_case(bd, 'f', 50)
             make_cpu(os.path.join(bd, 'f'), kw, srv, wr, busy)
             make_profile(os.path.join(bd, 'f'), copy, kw / 10)
+            # the hog (pid 301, 500 ticks) of a mixed case
+            with open(os.path.join(bd, 'f', 'info'), 'a') as f:
+                f.write('hog_pid=301\n')
         rc, out, res = self.run_bench(self.rundir)
         self.assertEqual(rc, 0, out)
         b, p = (res['summary']['f'][k] for k in ('baseline', 'patched'))
@@ -198,6 +205,12 @@ class BenchSummary(unittest.TestCase):
         self.assertIn('CPU time per MiB written', out)
         self.assertIn('Profile: perf record', out)
         self.assertAlmostEqual(res['summary']['f']['busy_ratios'][0], 0.8)
+        # elapsed: busy + 500 idle ticks
+        self.assertAlmostEqual(b['hog_cpu_share']['median'], 500 / 750)
+        self.assertAlmostEqual(p['hog_cpu_share']['median'], 500 / 700)
+        self.assertAlmostEqual(res['summary']['f']['hog_cpu_ratios'][0], 750 / 700)
+        self.assertIn('Hog CPU', out)
+        self.assertNotIn('hog', b['cpu_ms_per_mib'])
         self.assertIsNone(res['summary']['f']['busy_ratio_ci'])
 
     def test_busy_cpu_interval(self):
@@ -212,6 +225,58 @@ class BenchSummary(unittest.TestCase):
         self.assertLess(s['busy_ratio_ci']['hi'], 1.0)
         self.assertEqual(s['busy_verdict'], 'less CPU')
         self.assertEqual(s['verdict'], 'no difference detectable')
+
+    def test_trace_and_hog_interval(self):
+        trace = (
+            '# tracer: nop\n#\n'
+            '        kswapd0-30      [000] d..1.   101.000000: mm_vmscan_throttled: nid=0 '
+            'usec_timeout=100000 usect_delayed=100000 reason=VMSCAN_THROTTLE_WRITEBACK\n'
+            '        kswapd0-30      [000] d..1.   102.000000: mm_vmscan_throttled: nid=0 '
+            'usec_timeout=100000 usect_delayed=40000 reason=VMSCAN_THROTTLE_WRITEBACK\n'
+            '        python3-250     [000] .....   103.000000: mm_vmscan_throttled: nid=0 '
+            'usec_timeout=4000 usect_delayed=4000 reason=VMSCAN_THROTTLE_NOPROGRESS\n'
+            ' kworker/u2:1-flush-254:0-40 [000] .....   104.000000: writeback_start: bdi 254:0: '
+            'sb_dev 0:0 nr_pages=1024 sync_mode=0 kupdate=0 range_cyclic=1 background=1 '
+            'reason=background cgroup_ino=1\n'
+            '            fio-260     [000] .....   105.000000: writeback_wake_background: bdi 254:0: '
+            'cgroup_ino=1\n'
+            ' kworker/u2:1-flush-254:0-40 [000] .....   106.000000: writeback_start: bdi 254:0: '
+            'sb_dev 0:0 nr_pages=9000 sync_mode=0 kupdate=0 range_cyclic=1 background=0 '
+            'reason=vmscan cgroup_ino=1\n')
+        for rnd, (bh, ph) in enumerate([(100, 60), (110, 64), (90, 55)], 1):
+            for k, hog in (('baseline', bh), ('patched', ph)):
+                bd = make_boot(self.rundir, rnd, k, ['m'])
+                make_case(bd, 'm', 16)
+                write(os.path.join(bd, 'm', 'hog.json'), json.dumps({'mib_per_s': hog}) + '\n')
+                # no hog_pid: the hog is the first of the pids
+                make_cpu(os.path.join(bd, 'm'), 10, 0, 10, 250 if k == 'baseline' else 300)
+                write(os.path.join(bd, 'm', 'pids'), '301\n')
+                with open(os.path.join(bd, 'm', 'info'), 'a') as f:
+                    f.write('hog_mib=600\n')
+                if k == 'patched':
+                    write(os.path.join(bd, 'm', 'trace.txt'), trace)
+        rc, out, res = self.run_bench(self.rundir)
+        self.assertEqual(rc, 0, out)
+        s = res['summary']['m']
+        self.assertEqual(s['hog_verdict'], 'slower')
+        self.assertLess(s['hog_ratio_ci']['hi'], 1.0)
+        self.assertAlmostEqual(s['hog_ratios'][0], 0.6)
+        self.assertIn('Hog CI', out)
+        self.assertEqual([round(x, 3) for x in s['hog_cpu_ratios']], [round(750 / 800, 3)] * 3)
+        self.assertEqual(s['hog_cpu_verdict'], 'less CPU')
+        t = next(r['trace'] for r in res['runs'] if r['kernel'] == 'patched')
+        self.assertEqual(t['throttled']['kswapd']['WRITEBACK'], {'n': 2, 'usec': 140000})
+        self.assertEqual(t['throttled']['direct']['NOPROGRESS'], {'n': 1, 'usec': 4000})
+        self.assertEqual(t['throttled_by_task']['python3']['NOPROGRESS']['n'], 1)
+        self.assertEqual(t['wake_background'], 1)
+        self.assertEqual(t['writeback_start'], {'background': 1, 'vmscan': 1})
+        self.assertNotIn('trace', next(r for r in res['runs'] if r['kernel'] == 'baseline'))
+        vm = s['patched']['vmstat_median']
+        self.assertEqual(vm['throttled kswapd WRITEBACK, ms'], 140)
+        self.assertEqual(vm['throttled kswapd WRITEBACK, times'], 2)
+        self.assertEqual(vm['writeback_start vmscan'], 1)
+        self.assertNotIn('writeback_start vmscan', s['baseline']['vmstat_median'])
+        self.assertRegex(out, r'throttled kswapd WRITEBACK, ms +- +140')
 
     def test_crash_and_report_fail(self):
         bd = make_boot(self.rundir, 1, 'baseline', ['a', 'b'], rc=125,
