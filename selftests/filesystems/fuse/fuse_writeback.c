@@ -1458,6 +1458,12 @@ TEST_F_TIMEOUT(fuse, sync_with_page_redirtied_under_writeback, 600)
 	ASSERT_GE(fd, 0);
 	map = map_file(fd, PG);
 	ASSERT_NE(map, MAP_FAILED);
+	/*
+	 * Mapped now: later the reader's exit may write the page back with
+	 * the folio locked while it waits for the held WRITE, and a fault
+	 * here would wait for that lock.
+	 */
+	ASSERT_EQ(madvise(map, PG, MADV_POPULATE_READ), 0);
 	before = conn_waiting(&self->m);
 	ASSERT_GE(before, 0);
 
@@ -1484,7 +1490,6 @@ TEST_F_TIMEOUT(fuse, sync_with_page_redirtied_under_writeback, 600)
 		child_kill(&rd);
 	}
 	ASSERT_EQ(read(done[0], &byte, 1), 1);
-	ASSERT_EQ(madvise(map, PG, MADV_POPULATE_READ), 0);
 	flags = page_flags_at(map);
 	/* with a copy in the WRITE, the reader's exit may have sent it again */
 	if ((flags >> KPF_DIRTY & 1) && (flags >> KPF_WRITEBACK & 1))
