@@ -396,6 +396,12 @@ static void wb_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 		fuse_reply_err(req, err);
 }
 
+/* Requests are held while the hold FILE (--hold, --hold-reads) exists. */
+static bool held_by(const char *file)
+{
+	return file && !access(file, F_OK);
+}
+
 static void reply_read(fuse_req_t req, struct wfile *wf, size_t size, off_t off)
 {
 	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
@@ -404,11 +410,6 @@ static void reply_read(fuse_req_t req, struct wfile *wf, size_t size, off_t off)
 	buf.buf[0].fd = wf->fd;
 	buf.buf[0].pos = off;
 	fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
-}
-
-static bool hold_reads_active(void)
-{
-	return opt.hold_reads && !access(opt.hold_reads, F_OK);
 }
 
 /* Answer the held READs, with what the backing file has now. */
@@ -429,7 +430,7 @@ static void wb_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct held_read *h;
 
-	if (hold_reads_active()) {
+	if (held_by(opt.hold_reads)) {
 		h = malloc(sizeof(*h));
 		if (!h) {
 			fuse_reply_err(req, ENOMEM);
@@ -491,11 +492,6 @@ static void complete_write(fuse_req_t req, struct wfile *wf, off_t off, size_t s
 		fuse_reply_err(req, data ? errno : -res);
 	else
 		fuse_reply_write(req, res);
-}
-
-static bool hold_active(void)
-{
-	return opt.hold && !access(opt.hold, F_OK);
 }
 
 /* Carry out and answer the held WRITEs, newest first. */
@@ -566,7 +562,7 @@ static void wb_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf
 		fuse_lowlevel_notify_inval_inode(session, ino,
 						 opt.inval_on_write == INVAL_RANGE ? off : 0,
 						 opt.inval_on_write == INVAL_RANGE ? size : 0);
-	if (hold_active()) {
+	if (held_by(opt.hold)) {
 		h = malloc(sizeof(*h) + (opt.discard ? 0 : size));
 		if (!h) {
 			fuse_reply_err(req, ENOMEM);
@@ -764,9 +760,9 @@ static int serve(struct fuse_session *se)
 	int res;
 
 	while (!fuse_session_exited(se)) {
-		if (held && !hold_active())
+		if (held && !held_by(opt.hold))
 			release_held();
-		if (held_reads && !hold_reads_active())
+		if (held_reads && !held_by(opt.hold_reads))
 			release_held_reads();
 		res = poll(&pfd, 1, held || held_reads ? 20 : -1);
 		if (res < 0 && errno != EINTR)
