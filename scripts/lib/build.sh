@@ -39,6 +39,41 @@ missing_symbols() {
 	return 0
 }
 
+# gated_off SRC OUT TARGET: the symbol that leaves a directory above TARGET
+# (an object or a directory) out of OUT's .config, as in fs/Makefile's
+# "obj-$(CONFIG_HOSTFS) += hostfs/" for a UML-only filesystem; fails when
+# none does.
+gated_off() {
+	local src=$1 out=$2 t=${3%/} dir parent sym
+	case $3 in */) dir=$t ;; *) dir=${t%/*} ;; esac
+	while [ "${dir#*/}" != "$dir" ]; do
+		parent=${dir%/*}
+		sym=$(sed -nE 's@^obj-\$\((CONFIG_[A-Za-z0-9_]+)\)[[:space:]]*[+:]=(.*[[:space:]])?'"${dir##*/}"'/([[:space:]].*)?$@\1@p' \
+			"$src/$parent/Makefile" 2>/dev/null | head -1)
+		if [ -n "$sym" ] && ! grep -qE "^$sym=[ym]$" "$out/.config"; then
+			printf '%s\n' "$sym"
+			return 0
+		fi
+		dir=$parent
+	done
+	return 1
+}
+
+# configured_targets SRC OUT TARGET...: the targets the configuration
+# builds; 'make dir/file.o' compiles a file even when its directory is
+# disabled, and fails when that directory is for another architecture.
+configured_targets() {
+	local src=$1 out=$2 t sym
+	shift 2
+	for t; do
+		if sym=$(gated_off "$src" "$out" "$t"); then
+			info "not building $t: $sym is not set (not for ARCH=x86_64 or not in the fragments)"
+		else
+			printf '%s\n' "$t"
+		fi
+	done
+}
+
 # build_kernel SRC OUT FLAVOUR VARIANT [DIR/...]: bzImage, or only the
 # directories given (object files, no link).
 build_kernel() {
@@ -72,6 +107,15 @@ build_kernel() {
 		missing=$(missing_symbols "$out/.config" "${frags[@]}")
 		[ -z "$missing" ] ||
 			die "config symbols lost by olddefconfig (unmet dependencies?):"$'\n'"$missing"
+	fi
+	if [ $# -gt 0 ]; then
+		local -a targets
+		mapfile -t targets < <(configured_targets "$src" "$out" "$@")
+		set -- "${targets[@]}"
+		if [ $# = 0 ]; then
+			git -C "$src" rev-parse HEAD >"$out/source-commit"
+			return 0
+		fi
 	fi
 	info "building ${*:-bzImage} in $out (ccache $ccache_dir, -j$jobs)"
 	"${mk[@]}" "${@:-bzImage}" >"$out/build.log" 2>&1 || {
