@@ -125,6 +125,9 @@ ensure_worktree() {
 		printf '%s\n' "$dir"
 		return
 	fi
+	if [ -f "$dir/.git" ] && ! git -C "$dir" rev-parse -q HEAD >/dev/null 2>&1; then
+		die "$dir is a worktree of a repository that is not there ($(sed 's/^gitdir: //' "$dir/.git")): the cache was moved, or its base repository removed; remove $dir (the harness makes it again from $BASE_PATCHES/)"
+	fi
 	if [ -e "$dir" ]; then
 		# a worktree of another base (an older cache, another KERNEL_SRC):
 		# replaced, unless it holds work that is not in the series yet
