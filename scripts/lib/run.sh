@@ -442,6 +442,20 @@ bisect_targets() {
 		}'
 }
 
+# bisect_key TREE REV FLAVOUR TARGETS: what decides whether REV builds in
+# FLAVOUR: the trees of REV and its parent, the configuration fragments, the
+# compiler and the targets. A build that passed is remembered under it in
+# $WB_CACHE/bisect-ok, and not repeated: the same inputs build the same.
+bisect_key() {
+	local tree=$1 rev=$2 flavour=$3 targets=$4 f
+	{
+		git -C "$tree" rev-parse "$rev~1^{tree}" "$rev^{tree}"
+		printf '%s\n' "$flavour" "$targets"
+		while read -r f; do cat "$f"; done < <(config_fragments "$flavour" bisect)
+		gcc --version | head -1
+	} | sha1sum | cut -d' ' -f1
+}
+
 # Every patch of the series must build on its own, also without swap and
 # without shmem (WB_BISECT_FLAVOURS). Quick mode compiles what each patch
 # can break (bisect_targets), with the filesystems of
@@ -450,7 +464,9 @@ bisect_targets() {
 # and flavour in DIR (host/bisect/NNNN-FLAVOUR), with its build log.
 bisect_series() {
 	local dir=$1 ptree btree i=0 fails=0 rev flavour out dirs subj name rc series_c users
-	local keep configured=
+	local keep kconfig key ok=$WB_CACHE/bisect-ok
+	# per flavour: configured in this run; a Kconfig changed since
+	local -A configured=() stale=()
 	mkdir -p "$dir"
 	resolve_base
 	ptree=$(apply_series) || return 1
@@ -467,16 +483,28 @@ bisect_series() {
 			info "patch $i: no kernel source touched"
 			continue
 		fi
-		# configure the first build, and again after a Kconfig change
-		keep=1
-		[ -n "$configured" ] || keep=0
-		git -C "$btree" diff --quiet "$rev~1" "$rev" -- '*Kconfig*' || keep=0
-		configured=1
+		kconfig=
+		git -C "$btree" diff --quiet "$rev~1" "$rev" -- '*Kconfig*' || kconfig=1
 		for flavour in ${WB_BISECT_FLAVOURS:-normal noswap noshmem}; do
+			[ -z "$kconfig" ] || stale[$flavour]=1
+			name=$(printf '%04d-%s' "$i" "$flavour")
+			key=$(bisect_key "$btree" "$rev" "$flavour" "${BISECT_FULL:-$dirs}")
+			if [ -e "$ok/$key" ]; then
+				info "patch $i ($flavour): built before from the same trees and configuration"
+				printf 'built before: %s\n' "$(cat "$ok/$key")" >"$dir/$name.log"
+				host_case "$dir" "$name" 0
+				continue
+			fi
 			info "patch $i ($flavour): $subj"
 			out=$(build_dir "bisect-$flavour")
-			name=$(printf '%04d-%s' "$i" "$flavour")
 			rc=0
+			# configure the first build, and again after a Kconfig
+			# change (of this patch or of one whose build was
+			# remembered)
+			keep=1
+			[ -n "${configured[$flavour]:-}" ] && [ -z "${stale[$flavour]:-}" ] || keep=0
+			configured[$flavour]=1
+			stale[$flavour]=
 			# shellcheck disable=SC2086 # a list of directories
 			(WB_KEEP_CONFIG=$keep build_kernel "$btree" "$out" "$flavour" bisect ${BISECT_FULL:-$dirs}) \
 				>"$dir/$name.log" 2>&1 || rc=1
@@ -486,6 +514,9 @@ bisect_series() {
 				grep -E 'error|Error' "$dir/$name.log" | head -20 >&2
 				printf 'error: patch %s (%s) does not build (%s): see %s\n' \
 					"$i" "$subj" "$flavour" "$dir/$name.log" >&2
+			else
+				mkdir -p "$ok"
+				printf '%s %s\n' "$(date -u +%FT%TZ)" "$subj" >"$ok/$key"
 			fi
 			host_case "$dir" "$name" "$rc"
 		done
