@@ -76,7 +76,8 @@ stall_limit() {
 # (scripts/guest/init) is stall_limit seconds old (126): a guest that stops
 # (the unpatched kernel's cgroup-v1 MGLRU livelock) costs minutes, not the
 # boot's timeout. A stopped guest gets an NMI first, which it answers
-# with a panic and the stack of what it was doing (unknown_nmi_panic).
+# with a panic (unknown_nmi_panic), every CPU's stack and every task's
+# state and stack (panic_print=0x41).
 watch_guest() {
 	local out=$1 mon=$2 pid start=$SECONDS rc=0 st=0 t hb=$1/heartbeat
 	shift 2
@@ -175,7 +176,7 @@ boot_guest() {
 		-machine "pc,accel=$accel" -cpu "$([ "$accel" = kvm ] && echo host || echo max)"
 		-smp "${WB_CPUS:-2}" -m "${WB_MEM:-1G}"
 		-kernel "$kernel"
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic numa=fake=2 wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_KSFT_DIR$shared$slow ${WB_APPEND:-}"
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=$WB_REPO/scripts/guest/init panic=-1 oops=panic unknown_nmi_panic panic_print=0x41 numa=fake=2 wb.cpus=${WB_CPUS:-2} wb.cgroups=${WB_CGROUPS:-v2} wb.repo=$WB_REPO wb.ksft=$WB_KSFT_DIR$shared$slow ${WB_APPEND:-}"
 		-monitor "unix:$(qemu_path "$mon"),server=on,wait=off"
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root

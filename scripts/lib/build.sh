@@ -15,6 +15,7 @@ config_fragments() {
 	patched) printf '%s\n' "$WB_REPO/scripts/kconfig/series.config" ;;
 	bisect) printf '%s\n' "$WB_REPO/scripts/kconfig/fs-build.config" ;;
 	esac
+	[ "$variant" = bisect ] || printf '%s\n' "$WB_REPO/scripts/kconfig/boot.config"
 	if [ "$flavour" != normal ]; then
 		printf '%s\n' "$WB_REPO/scripts/kconfig/$flavour.config"
 	fi
