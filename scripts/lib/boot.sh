@@ -157,10 +157,11 @@ boot_guest() {
 		shared="$shared wb.share=$d"
 	done
 	accel=$(qemu_accel "$kernel")
-	# TCG on a loaded host: a vCPU thread the host does not run for 21 s
-	# (the default) made the guest report an RCU stall, "rcu_sched kthread
-	# starved", in a passing CI run; the hung-task timeout is raised the
-	# same way in scripts/guest/init
+	# TCG on a loaded host runs the guest's code many times slower than
+	# its clock (the HPET, which follows the host's) goes: with a 15 s
+	# timeout (the default is 21 s) fuse_writeback's server copying one
+	# reply in fuse_dev_do_write() was reported as an RCU CPU stall at
+	# host load 8; the hung-task timeout is raised in scripts/guest/init
 	local slow=''
 	[ "$accel" = kvm ] || slow=' rcupdate.rcu_cpu_stall_timeout=300'
 	icount_check
